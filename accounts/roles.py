@@ -1,0 +1,66 @@
+"""Staff roles: Django groups whose permissions follow from the apps each role works in.
+
+Pages check permissions (`customers.view_customer`), never group names; this module is the
+one place that says which role holds which permissions. Permissions of models added later
+join their role automatically at the next migrate (see accounts.apps).
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    # Every permission of these apps ("customers", ...) belongs to the role ...
+    apps: tuple[str, ...] = ()
+    # ... except these ("app_label.codename"), kept for administrators.
+    excluded: tuple[str, ...] = ()
+    everything: bool = False
+    description: str = ""
+
+
+# Permissions only administrators hold, whatever apps a role covers.
+ADMINISTRATOR_ONLY = (
+    "customers.change_customersettings",
+    "customers.view_customersettings",
+)
+
+ADMINISTRATOR = Role(
+    name="Administrator",
+    everything=True,
+    description="Everything, including the back-end settings and user management.",
+)
+THERAPIST = Role(
+    name="Therapist",
+    apps=("customers", "contacts", "records"),
+    excluded=ADMINISTRATOR_ONLY,
+    description="Customers, contacts and records.",
+)
+RECEPTION = Role(
+    name="Reception",
+    apps=("customers", "contacts", "debtors"),
+    excluded=ADMINISTRATOR_ONLY,
+    description="Customers, contacts, reservations and debtors; no records.",
+)
+ROLES: tuple[Role, ...] = (ADMINISTRATOR, THERAPIST, RECEPTION)
+
+
+def role_permissions(role: Role):
+    if role.everything:
+        return Permission.objects.all()
+    excluded = Q()
+    for dotted in role.excluded:
+        app_label, _, codename = dotted.partition(".")
+        excluded |= Q(content_type__app_label=app_label, codename=codename)
+    permissions = Permission.objects.filter(content_type__app_label__in=role.apps)
+    return permissions.exclude(excluded) if role.excluded else permissions
+
+
+def sync_roles() -> None:
+    """Create the role groups and give each exactly the permissions its definition names."""
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role.name)
+        group.permissions.set(role_permissions(role))

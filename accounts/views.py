@@ -1,0 +1,22 @@
+"""Staff sign-in and sign-out, and the page shown while a login is throttled."""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.forms import StaffAuthenticationForm
+
+
+class StaffLoginView(auth_views.LoginView):
+    form_class = StaffAuthenticationForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
+    """What django-axes answers once a username has failed too often from one address."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    form = StaffAuthenticationForm(request, initial={"username": request.POST.get("username")})
+    context = {"form": form, "locked_out_minutes": minutes}
+    return render(request, "accounts/login.html", context, status=429)

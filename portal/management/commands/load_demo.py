@@ -1,0 +1,95 @@
+"""Load demo data for `make run`: a staff user of each role, a portal user, a few customers.
+
+It lives in the portal app because portal is the one app allowed to import all the others
+(DESIGN.md, dependency direction), and demo data spans them all. Running it again changes
+nothing but resetting the demo users' password to the one printed.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import User
+from config.keys import development_secret
+from customers.models import Customer, CustomerGroup
+
+STAFF_USERS = [
+    # username, first name, last name, role, admin site access
+    ("admin", "Astrid", "Admin", "Administrator", True),
+    ("therapist", "Tobias", "Therapist", "Therapist", False),
+    ("reception", "Rikke", "Reception", "Reception", False),
+]
+PORTAL_USER = ("portal", "Petra", "Portal")
+
+GROUPS = ["Physiotherapy", "Psychology"]
+CUSTOMERS = [
+    # number, kind, first name, last name, company, email, phone, group
+    (1001, "private", "Anna", "Jensen", "", "anna.jensen@example.com", "+4520123456", 0),
+    (1002, "private", "Lars", "Nielsen", "", "lars@example.com", "+4530654321", 0),
+    (1003, "private", "Sofie", "Hansen", "", "", "+4540112233", 1),
+    (1004, "private", "Mikkel", "Pedersen", "", "mikkel.p@example.com", "", 1),
+    (1005, "business", "", "", "Nordlys Logistik ApS", "hr@nordlys.example", "+4570101010", 0),
+    (1006, "business", "", "", "Fjord Consulting A/S", "kontakt@fjord.example", "", 1),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo users and customers (idempotent); prints the demo logins."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError("Demo data is for development only (set DEBUG=1).")
+        password = development_secret(settings.DATA_DIR, "demo_password", _new_demo_password)
+        with transaction.atomic():
+            self._load_users(password)
+            self._load_customers()
+        self._print_logins(password)
+
+    def _load_users(self, password: str) -> None:
+        for username, first_name, last_name, role, admin_access in STAFF_USERS:
+            user = _demo_user(username, first_name, last_name, User.Kind.STAFF, password)
+            user.is_staff = admin_access
+            user.save(update_fields=["is_staff"])
+            user.groups.set([Group.objects.get(name=role)])
+        username, first_name, last_name = PORTAL_USER
+        _demo_user(username, first_name, last_name, User.Kind.PORTAL, password)
+
+    def _load_customers(self) -> None:
+        groups = [CustomerGroup.objects.get_or_create(name=name)[0] for name in GROUPS]
+        for number, kind, first, last, company, email, phone, group in CUSTOMERS:
+            Customer.objects.get_or_create(
+                number=number,
+                defaults={
+                    "kind": kind,
+                    "first_name": first,
+                    "last_name": last,
+                    "company_name": company,
+                    "email": email,
+                    "phone": phone,
+                    "group": groups[group],
+                },
+            )
+
+    def _print_logins(self, password: str) -> None:
+        write = self.stdout.write
+        write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/"))
+        for username, _, _, role, _ in STAFF_USERS:
+            write(f"  staff  {username:<10} password {password}   ({role})")
+        write(f"  portal {PORTAL_USER[0]:<10} password {password}   (customer portal user)")
+
+
+def _demo_user(username, first_name, last_name, kind, password) -> User:
+    user, _ = User.objects.update_or_create(
+        username=username,
+        defaults={"first_name": first_name, "last_name": last_name, "kind": kind},
+    )
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+def _new_demo_password() -> str:
+    import secrets
+
+    return f"demo-{secrets.token_urlsafe(9)}"
