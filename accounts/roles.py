@@ -5,7 +5,7 @@ one place that says which role holds which permissions. Permissions of models ad
 join their role automatically at the next migrate (see accounts.apps).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q

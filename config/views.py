@@ -1,4 +1,4 @@
-"""Project-wide views: the health check. (Error pages are templates/403.html, 404.html, 500.html.)"""
+"""Project-wide views: the health check. (Error pages: templates/403.html, 404, 500.)"""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection

@@ -1,0 +1,43 @@
+"""The client address used by throttling comes only from the header the proxy overwrites."""
+
+from django.test import RequestFactory
+
+from accounts.network import client_ip
+
+
+def test_without_proxy_setting_the_socket_address_is_used(settings):
+    settings.CLIENT_IP_HEADER = ""
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.10", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_ip(request) == "192.0.2.10"
+
+
+def test_configured_header_is_used_and_forwarded_for_is_ignored(settings):
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    request = RequestFactory().get(
+        "/",
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_REAL_IP="198.51.100.7",
+        HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7",
+    )
+    assert client_ip(request) == "198.51.100.7"
+
+
+def test_garbage_in_configured_header_falls_back_to_socket_address(settings):
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="'; drop table")
+    assert client_ip(request) == "10.0.0.1"
+
+
+def test_rotating_forwarded_for_does_not_escape_login_throttling(client, therapist, password):
+    for n in range(5):
+        client.post(
+            "/accounts/login/",
+            {"username": therapist.username, "password": "nope"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+    response = client.post(
+        "/accounts/login/",
+        {"username": therapist.username, "password": password},
+        HTTP_X_FORWARDED_FOR="203.0.113.99",
+    )
+    assert response.status_code == 429

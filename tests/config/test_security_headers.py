@@ -1,0 +1,29 @@
+"""Every page carries the security headers; no inline script is allowed."""
+
+
+def test_pages_send_csp_without_inline_scripts(client, db):
+    response = client.get("/accounts/login/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+
+
+def test_pages_deny_framing_and_sniffing(client, db):
+    response = client.get("/accounts/login/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_templates_contain_no_inline_script_or_style():
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    offenders = [
+        path.name
+        for path in templates.rglob("*.html")
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>|\sstyle=\"", path.read_text())
+    ]
+    assert offenders == []

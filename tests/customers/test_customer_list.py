@@ -1,0 +1,75 @@
+"""The staff customer list: search, paging, empty states, permission, bounded queries."""
+
+import pytest
+
+from customers.views import PAGE_SIZE
+from tests.factories import CustomerFactory, CustomerGroupFactory
+
+URL = "/customers/"
+
+
+@pytest.fixture
+def client(client_for, receptionist):
+    return client_for(receptionist)
+
+
+def test_list_shows_customers_with_number_and_group(client):
+    CustomerFactory(number=4711, first_name="Anna", last_name="Jensen", group__name="Physio")
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert b"4711" in response.content
+    assert b"Anna Jensen" in response.content
+    assert b"Physio" in response.content
+
+
+def test_business_customers_are_listed_by_company_name(client):
+    CustomerFactory(kind="business", first_name="", last_name="", company_name="Fjord A/S")
+    assert b"Fjord A/S" in client.get(URL).content
+
+
+@pytest.mark.parametrize("query", ["jens", "JENSEN", "4711", "anna.j@", "+4520"], ids=str)
+def test_search_finds_by_name_number_email_or_phone(client, query):
+    CustomerFactory(
+        number=4711,
+        first_name="Anna",
+        last_name="Jensen",
+        email="anna.j@example.com",
+        phone="+4520123456",
+    )
+    CustomerFactory(number=5000, first_name="Bo", last_name="Berg", email="bo@example.com")
+    content = client.get(URL, {"q": query}).content
+    assert b"Anna Jensen" in content
+    assert b"Bo Berg" not in content
+
+
+def test_search_without_match_says_so(client):
+    CustomerFactory(first_name="Anna")
+    response = client.get(URL, {"q": "zzzz"})
+    assert "No customer matches “zzzz”".encode() in response.content
+
+
+def test_empty_list_says_no_customers_yet(client):
+    assert b"No customers yet" in client.get(URL).content
+
+
+def test_list_is_paged(client):
+    group = CustomerGroupFactory()
+    CustomerFactory.create_batch(PAGE_SIZE + 1, group=group)
+    first = client.get(URL)
+    assert f"Page 1 of 2 · {PAGE_SIZE + 1} in all".encode() in first.content
+    second = client.get(URL, {"page": 2})
+    assert second.content.count(b"<tr>") == 1 + 1  # header row and the one left over
+
+
+def test_query_count_does_not_grow_with_the_number_of_customers(
+    client, django_assert_max_num_queries
+):
+    for index in range(30):
+        CustomerFactory(group=CustomerGroupFactory(name=f"Group {index}"))
+    # session, user, the user's and the groups' permissions, count, page with groups
+    with django_assert_max_num_queries(6):
+        assert client.get(URL).status_code == 200
+
+
+def test_staff_without_permission_get_403(client_for, nobody):
+    assert client_for(nobody).get(URL).status_code == 403

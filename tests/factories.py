@@ -1,0 +1,53 @@
+"""factory-boy factories for the whole suite."""
+
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from customers.models import Customer, CustomerGroup
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@clinic.example")
+    kind = User.Kind.STAFF
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def role(self, create, role_name, **kwargs):
+        """UserFactory(role="Therapist") puts the user in that role's group."""
+        if create and role_name:
+            self.groups.add(Group.objects.get(name=role_name))
+
+
+class PortalUserFactory(UserFactory):
+    kind = User.Kind.PORTAL
+
+
+class CustomerGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CustomerGroup
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    number = factory.Sequence(lambda n: 10_000 + n)
+    kind = Customer.Kind.PRIVATE
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.Faker("email")
+    group = factory.SubFactory(CustomerGroupFactory)
