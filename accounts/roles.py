@@ -24,8 +24,9 @@ class Role:
 
 # Permissions only administrators hold, whatever apps a role covers.
 ADMINISTRATOR_ONLY = (
+    "customers.add_customersettings",
     "customers.change_customersettings",
-    "customers.view_customersettings",
+    "customers.delete_customersettings",
 )
 
 ADMINISTRATOR = Role(

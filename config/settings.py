@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
+    "phonenumber_field",
     "django_htmx",
     "axes",
     "accounts",
@@ -177,6 +178,8 @@ AXES_CLIENT_IP_CALLABLE = "accounts.network.client_ip"
 # client's address (e.g. HTTP_X_REAL_IP). Unset: the socket's address (REMOTE_ADDR).
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 
+# Phone numbers typed without a country code belong to this country (ISO 3166 code).
+PHONENUMBER_DEFAULT_REGION = env.str("PHONE_REGION", default="DK")
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-gb")
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Copenhagen")
 USE_I18N = True

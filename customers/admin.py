@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
 
-from customers.models import Customer, CustomerGroup
+from customers import services
+from customers.forms import CustomerSettingsForm
+from customers.models import Calendar, Customer, CustomerGroup, CustomerSettings
 
 
 @admin.register(CustomerGroup)
@@ -8,9 +11,54 @@ class CustomerGroupAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
+@admin.register(Calendar)
+class CalendarAdmin(admin.ModelAdmin):
+    list_display = ("name", "therapist", "active")
+    list_select_related = ("therapist",)
+
+
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
+    """Read-mostly: customers are edited on the staff pages, where the settings and rules apply."""
+
     list_display = ("number", "first_name", "last_name", "company_name", "kind", "group")
     list_filter = ("kind", "group")
     list_select_related = ("group",)
     search_fields = ("=number", "first_name", "last_name", "company_name", "email")
+    exclude = ("ssn_encrypted", "ssn_index")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CustomerSettingsAdminForm(forms.ModelForm):
+    class Meta:
+        model = CustomerSettings
+        fields = CustomerSettingsForm.Meta.fields
+
+    def clean(self):
+        cleaned = super().clean()
+        candidate = CustomerSettings(id=self.instance.id, **cleaned)
+        for field, error in services.customer_settings_errors(candidate).items():
+            self.add_error(field, error)
+        return cleaned
+
+
+@admin.register(CustomerSettings)
+class CustomerSettingsAdmin(admin.ModelAdmin):
+    """The one settings row: editable, never added or deleted; saved through the service so
+    the admin obeys the same rules as the Back-end › Customer page."""
+
+    form = CustomerSettingsAdminForm
+
+    def save_model(self, request, obj, form, change):
+        services.customer_settings_update(values=form.cleaned_data)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,18 +1,183 @@
-"""Staff pages for customers."""
+"""Staff pages for customers and the back-end customer settings."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from customers.models import Customer
+from customers import profile, services
+from customers.forms import CustomerForm, CustomerSettingsForm
+from customers.models import Customer, CustomerSettings
 
 PAGE_SIZE = 50
+# Counting every match of a broad search on a big list costs more than it tells: above this
+# many, the list says "more than 10,000" and asks for a narrower search.
+COUNT_CAP = 10_000
+SORTS = {
+    "name": ["last_name", "first_name", "company_name", "number"],
+    "-name": ["-last_name", "-first_name", "-company_name", "-number"],
+    "number": ["number"],
+    "-number": ["-number"],
+    "created": ["created"],
+    "-created": ["-created"],
+}
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
+def _estimated_customer_total() -> int:
+    """PostgreSQL's own row estimate: free, and close enough for "about 100,000"."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+            [Customer._meta.db_table],
+        )
+        return max(cursor.fetchone()[0], 0)
+
+
+def _get_customer(request: HttpRequest, customer_id) -> Customer:
+    return get_object_or_404(Customer.objects.for_profile(), id=customer_id)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal next to the field it names, or at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
 
 
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    customers = Customer.objects.for_list().search(query)
-    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "customers/customer_list.html", {"page": page, "query": query})
+    sort = request.GET.get("sort", "name")
+    if sort not in SORTS:
+        sort = "name"
+    customers = Customer.objects.for_list().search(query).order_by(*SORTS[sort])
+    paginator = CappedPaginator(customers, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "query": query,
+        "sort": sort,
+        "count_cap": COUNT_CAP,
+        "estimated_total": _estimated_customer_total()
+        if paginator.is_capped and not query
+        else None,
+        "settings": CustomerSettings.for_request(request),
+    }
+    return render(request, "customers/customer_list.html", context)
+
+
+@permission_required("customers.add_customer", raise_exception=True)
+def customer_create(request: HttpRequest) -> HttpResponse:
+    settings = CustomerSettings.for_request(request)
+    form = CustomerForm(request.POST or None, settings=settings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = services.customer_create(
+                change=form.change(), number=form.cleaned_data.get("number")
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Customer {customer.name} ({customer.number}) created.")
+            return redirect("customers:detail", customer.id)
+    return render(request, "customers/customer_form.html", {"form": form, "settings": settings})
+
+
+@never_cache
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_detail(request: HttpRequest, customer_id) -> HttpResponse:
+    customer = _get_customer(request, customer_id)
+    settings = CustomerSettings.for_request(request)
+    tabs = profile.shown_tabs(request, settings)
+    tab = next((tab for tab in tabs if tab.key == request.GET.get("tab")), tabs[0])
+    context = {
+        "customer": customer,
+        "settings": settings,
+        "tabs": tabs,
+        "tab": tab,
+        **tab.context(request, customer),
+    }
+    return render(request, "customers/customer_detail.html", context)
+
+
+@never_cache
+@permission_required("customers.change_customer", raise_exception=True)
+def customer_edit(request: HttpRequest, customer_id) -> HttpResponse:
+    customer = _get_customer(request, customer_id)
+    settings = CustomerSettings.for_request(request)
+    form = CustomerForm(request.POST or None, instance=customer, settings=settings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_update(
+                customer=customer,
+                change=form.change(),
+                version=form.cleaned_data["version"] or 0,
+                number=form.cleaned_data.get("number"),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Customer information saved.")
+            return redirect("customers:detail", customer.id)
+    context = {"form": form, "customer": customer, "settings": settings}
+    return render(request, "customers/customer_form.html", context)
+
+
+@permission_required("customers.delete_customer", raise_exception=True)
+def customer_delete(request: HttpRequest, customer_id) -> HttpResponse:
+    customer = _get_customer(request, customer_id)
+    if request.method == "POST":
+        name = customer.name
+        services.customer_delete(customer=customer)
+        messages.success(request, f"Customer {name} has been deleted for good.")
+        return redirect("customers:list")
+    context = {"customer": customer, "consequences": profile.deletion_consequences(customer)}
+    return render(request, "customers/customer_confirm_delete.html", context)
+
+
+@never_cache
+@require_POST
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_ssn(request: HttpRequest, customer_id) -> HttpResponse:
+    """The social security number in clear, on an explicit "Show" (a POST, so it is never
+    prefetched, cached or left in a URL)."""
+    customer = _get_customer(request, customer_id)
+    settings = CustomerSettings.for_request(request)
+    if not settings.ssn_enabled or customer.ssn_encrypted is None:
+        raise Http404
+    return render(request, "customers/partials/ssn_revealed.html", {"customer": customer})
+
+
+@never_cache
+@permission_required("customers.change_customersettings", raise_exception=True)
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    current = CustomerSettings.load()
+    form = CustomerSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            services.customer_settings_update(values=values)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The customer settings have been updated.")
+            return redirect("customers:settings")
+    return render(request, "customers/settings_form.html", {"form": form})

@@ -53,3 +53,18 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def customer_settings(db):
+    """customer_settings(ssn_enabled=True, ...): change the back-end settings; returns them."""
+    from customers.models import CustomerSettings
+
+    def change(**values):
+        current = CustomerSettings.load()
+        for name, value in values.items():
+            setattr(current, name, value)
+        current.save()
+        return current
+
+    return change

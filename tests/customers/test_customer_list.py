@@ -56,7 +56,8 @@ def test_list_is_paged(client):
     group = CustomerGroupFactory()
     CustomerFactory.create_batch(PAGE_SIZE + 1, group=group)
     first = client.get(URL)
-    assert f"Page 1 of 2 · {PAGE_SIZE + 1} in all".encode() in first.content
+    assert b"Page 1 of 2" in first.content
+    assert f"{PAGE_SIZE + 1} customers.".encode() in first.content
     second = client.get(URL, {"page": 2})
     assert second.content.count(b"<tr>") == 1 + 1  # header row and the one left over
 
@@ -66,9 +67,40 @@ def test_query_count_does_not_grow_with_the_number_of_customers(
 ):
     for index in range(30):
         CustomerFactory(group=CustomerGroupFactory(name=f"Group {index}"))
-    # session, user, the user's and the groups' permissions, count, page with groups
-    with django_assert_max_num_queries(6):
+    # session, user, the user's and the groups' permissions, settings, count, page with groups
+    with django_assert_max_num_queries(7):
         assert client.get(URL).status_code == 200
+
+
+def test_list_sorts_by_number_both_ways(client):
+    for number in (3, 1, 2):
+        CustomerFactory(number=number, first_name=f"N{number}", last_name="X")
+    ascending = client.get(URL, {"sort": "number"}).content.decode()
+    assert ascending.index("N1 X") < ascending.index("N2 X") < ascending.index("N3 X")
+    descending = client.get(URL, {"sort": "-number"}).content.decode()
+    assert descending.index("N3 X") < descending.index("N1 X")
+
+
+def test_list_shows_the_total_count(client):
+    CustomerFactory.create_batch(3)
+    assert "3 customers." in client.get(URL).content.decode()
+
+
+def test_count_is_capped_for_broad_lists(client, monkeypatch):
+    monkeypatch.setattr("customers.views.COUNT_CAP", 2)
+    CustomerFactory.create_batch(3, last_name="Holm")
+    content = client.get(URL, {"q": "holm"}).content.decode()
+    assert "More than 2 customers match." in content
+
+
+def test_age_alert_icon_marks_young_customers_in_the_list(client, customer_settings):
+    from datetime import date
+
+    customer_settings(age_alert_enabled=True, age_alert_age=18)
+    CustomerFactory(first_name="Kid", date_of_birth=date(date.today().year - 7, 1, 1))
+    CustomerFactory(first_name="Grown", date_of_birth=date(1970, 1, 1))
+    content = client.get(URL).content.decode()
+    assert content.count("Younger than 18") == 1
 
 
 def test_staff_without_permission_get_403(client_for, nobody):

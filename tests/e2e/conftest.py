@@ -70,3 +70,17 @@ def screenshot(page, request):
         return path
 
     return take
+
+
+@pytest.fixture
+def sign_in(page, live_server, password):
+    """sign_in(user): sign in through the login page as that user."""
+
+    def go(user) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign out").wait_for()
+
+    return go

@@ -5,6 +5,8 @@ It lives in the portal app because portal is the one app allowed to import all t
 nothing but resetting the demo users' password to the one printed.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -13,6 +15,7 @@ from django.db import transaction
 from accounts.models import User
 from config.keys import development_secret
 from customers.models import Customer, CustomerGroup
+from customers.services import CustomerChange, customer_create
 
 STAFF_USERS = [
     # username, first name, last name, role, admin site access
@@ -24,13 +27,43 @@ PORTAL_USER = ("portal", "Petra", "Portal")
 
 GROUPS = ["Physiotherapy", "Psychology"]
 CUSTOMERS = [
-    # number, kind, first name, last name, company, email, phone, group
-    (1001, "private", "Anna", "Jensen", "", "anna.jensen@example.com", "+4520123456", 0),
-    (1002, "private", "Lars", "Nielsen", "", "lars@example.com", "+4530654321", 0),
-    (1003, "private", "Sofie", "Hansen", "", "", "+4540112233", 1),
-    (1004, "private", "Mikkel", "Pedersen", "", "mikkel.p@example.com", "", 1),
-    (1005, "business", "", "", "Nordlys Logistik ApS", "hr@nordlys.example", "+4570101010", 0),
-    (1006, "business", "", "", "Fjord Consulting A/S", "kontakt@fjord.example", "", 1),
+    # kind, first name, last name, company, email, phone, city, date of birth, group
+    (
+        "private",
+        "Anna",
+        "Jensen",
+        "",
+        "anna.jensen@example.com",
+        "+4520123456",
+        "Aarhus",
+        date(1984, 3, 12),
+        0,
+    ),
+    (
+        "private",
+        "Lars",
+        "Nielsen",
+        "",
+        "lars@example.com",
+        "+4530654321",
+        "Odense",
+        date(1959, 11, 2),
+        0,
+    ),
+    ("private", "Sofie", "Hansen", "", "", "+4540112233", "København", date(2014, 6, 30), 1),
+    ("private", "Mikkel", "Pedersen", "", "mikkel.p@example.com", "", "Aalborg", None, 1),
+    (
+        "business",
+        "",
+        "",
+        "Nordlys Logistik ApS",
+        "hr@nordlys.example",
+        "+4570101010",
+        "Vejle",
+        None,
+        0,
+    ),
+    ("business", "", "", "Fjord Consulting A/S", "kontakt@fjord.example", "", "Roskilde", None, 1),
 ]
 
 
@@ -57,19 +90,13 @@ class Command(BaseCommand):
 
     def _load_customers(self) -> None:
         groups = [CustomerGroup.objects.get_or_create(name=name)[0] for name in GROUPS]
-        for number, kind, first, last, company, email, phone, group in CUSTOMERS:
-            Customer.objects.get_or_create(
-                number=number,
-                defaults={
-                    "kind": kind,
-                    "first_name": first,
-                    "last_name": last,
-                    "company_name": company,
-                    "email": email,
-                    "phone": phone,
-                    "group": groups[group],
-                },
-            )
+        for kind, first, last, company, email, phone, city, born, group in CUSTOMERS:
+            name = {"first_name": first, "last_name": last, "company_name": company}
+            if Customer.objects.filter(**name).exists():
+                continue
+            fields = {"kind": kind, "email": email, "phone": phone, "city": city, **name}
+            fields |= {"date_of_birth": born, "group": groups[group]}
+            customer_create(change=CustomerChange(fields=fields))
 
     def _print_logins(self, password: str) -> None:
         write = self.stdout.write

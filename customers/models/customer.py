@@ -1,0 +1,187 @@
+"""Customers (a clinic's clients or patients) and the groups they are kept in."""
+
+import uuid
+from datetime import date
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models.functions import Lower, Upper
+from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
+
+from config import crypto
+
+SEARCHABLE_TEXT_FIELDS = ("first_name", "last_name", "company_name", "email")
+
+
+class CustomerGroup(models.Model):
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="customergroup_name_unique_ci",
+                violation_error_message="A customer group with this name already exists.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerQuerySet(models.QuerySet):
+    def search(self, text: str) -> "CustomerQuerySet":
+        """Customers whose name, company, email or phone contain `text`, whose number is
+        `text`, or whose social security number is exactly `text`.
+
+        `icontains` emits UPPER(column) LIKE UPPER(%text%), which the trigram indexes on
+        UPPER(column) in Customer.Meta serve. The social security number is encrypted, so it
+        is found through its blind index, by exact value only.
+        """
+        text = text.strip()
+        if not text:
+            return self
+        matches = models.Q()
+        for field in SEARCHABLE_TEXT_FIELDS:
+            matches |= models.Q(**{f"{field}__icontains": text})
+        phone_digits = "".join(character for character in text if character.isdigit())
+        if len(phone_digits) >= 3:
+            # Phones are stored E.164 (+4520123456): match on the digits typed.
+            matches |= models.Q(phone__contains=phone_digits)
+        if text.isdigit() and len(text) <= 18:
+            matches |= models.Q(number=int(text))
+        if len(phone_digits) >= 6:
+            matches |= models.Q(ssn_index=crypto.blind_index(text))
+        return self.filter(matches)
+
+    def for_list(self) -> "CustomerQuerySet":
+        return self.select_related("group")
+
+    def for_profile(self) -> "CustomerQuerySet":
+        return self.select_related("group")
+
+
+class Customer(models.Model):
+    class Kind(models.TextChoices):
+        PRIVATE = "private", "Private"
+        BUSINESS = "business", "Business"
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        OTHER = "other", "Other"
+        UNDISCLOSED = "undisclosed", "Prefers not to say"
+
+    # A UUID: it stands in URLs and binds the encrypted SSN to this row.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.PositiveBigIntegerField("customer number", unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PRIVATE)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    company_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = PhoneNumberField(blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    # AES-GCM token (config.crypto); never plaintext. Set through customers.services only.
+    ssn_encrypted = models.BinaryField(null=True, editable=False)
+    # Keyed HMAC of the normalised SSN: exact search and the "unique" rule. NULL when empty.
+    ssn_index = models.BinaryField(null=True, editable=False, db_index=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=12, choices=Gender.choices, blank=True)
+    group = models.ForeignKey(
+        CustomerGroup,
+        on_delete=models.PROTECT,
+        related_name="customers",
+        null=True,
+        blank=True,
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    # Optimistic locking: an edit based on an older version is refused (customer_update).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "company_name", "number"]
+        indexes = [
+            *(
+                GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=f"customer_{field}_trgm")
+                for field in SEARCHABLE_TEXT_FIELDS
+            ),
+            GinIndex(OpClass("phone", name="gin_trgm_ops"), name="customer_phone_trgm"),
+            # The list's sort orders, so a page is read in index order instead of sorted.
+            models.Index(
+                fields=["last_name", "first_name", "company_name", "number"],
+                name="customer_name_order",
+            ),
+            models.Index(fields=["-created"], name="customer_created_order"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="business", company_name__gt="")
+                    | (
+                        models.Q(kind="private")
+                        & (models.Q(first_name__gt="") | models.Q(last_name__gt=""))
+                    )
+                ),
+                name="customer_has_a_name",
+                violation_error_message="A private customer needs a name; a business customer "
+                "needs a company name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.number})"
+
+    @property
+    def name(self) -> str:
+        if self.kind == self.Kind.BUSINESS:
+            return self.company_name
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_business(self) -> bool:
+        return self.kind == self.Kind.BUSINESS
+
+    @property
+    def ssn(self) -> str:
+        """The decrypted social security number ("" when none). Raises on a bad ciphertext."""
+        if self.ssn_encrypted is None:
+            return ""
+        return crypto.decrypt(self.ssn_encrypted, **self._ssn_binding())
+
+    @property
+    def masked_ssn(self) -> str:
+        ssn = self.ssn
+        return f"{'•' * max(len(ssn) - 4, 2)}{ssn[-4:]}" if len(ssn) > 4 else "•" * len(ssn)
+
+    def _ssn_binding(self) -> dict[str, str]:
+        return {"table": self._meta.db_table, "row_id": str(self.id), "field": "ssn"}
+
+    def set_ssn(self, value: str) -> None:
+        """Encrypt `value` onto this row (bound to its id) and index it; "" clears both."""
+        value = value.strip()
+        if not value:
+            self.ssn_encrypted = None
+            self.ssn_index = None
+            return
+        self.ssn_encrypted = crypto.encrypt(value, **self._ssn_binding())
+        self.ssn_index = crypto.blind_index(value)
+
+    def age(self, today: date | None = None) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        today = today or timezone.localdate()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    def is_below_alert_age(self, settings) -> bool:
+        """Whether the age alert icon shows (the setting is on and the customer is younger)."""
+        age = self.age()
+        return settings.age_alert_enabled and age is not None and age < settings.age_alert_age

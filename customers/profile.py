@@ -1,0 +1,74 @@
+"""The customer profile's tabs and the delete warning, open to the apps that build on customers.
+
+customers/ never imports contacts, records or portal (DESIGN.md). Those apps register here,
+from their AppConfig.ready():
+
+    from customers.profile import ProfileTab, register_tab
+    register_tab(ProfileTab(key="contacts", label="Contacts", order=20,
+                            template="contacts/customer_tab.html",
+                            is_shown=lambda request, settings: settings.show_contacts,
+                            context=contacts_tab_context))
+
+    from customers.profile import register_deletion_consequence
+    register_deletion_consequence(lambda customer: [f"{n} contact persons"] if n else [])
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+from customers.models import Customer, CustomerSettings
+
+
+def _always(request: HttpRequest, settings: CustomerSettings) -> bool:
+    return True
+
+
+def _no_context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class ProfileTab:
+    key: str
+    label: str
+    template: str
+    order: int
+    # Whether the tab exists for this request: a back-end setting, a permission ...
+    is_shown: Callable[[HttpRequest, CustomerSettings], bool] = _always
+    # Extra template context for the tab, computed only when the tab is open.
+    context: Callable[[HttpRequest, Customer], dict[str, Any]] = field(default=_no_context)
+
+
+_tabs: dict[str, ProfileTab] = {}
+_deletion_consequences: list[Callable[[Customer], list[str]]] = []
+
+
+def register_tab(tab: ProfileTab) -> None:
+    _tabs[tab.key] = tab
+
+
+def shown_tabs(request: HttpRequest, settings: CustomerSettings) -> list[ProfileTab]:
+    tabs = [tab for tab in _tabs.values() if tab.is_shown(request, settings)]
+    return sorted(tabs, key=lambda tab: tab.order)
+
+
+def register_deletion_consequence(describe: Callable[[Customer], list[str]]) -> None:
+    """`describe(customer)` names what deleting the customer takes with it ("3 contact persons")."""
+    _deletion_consequences.append(describe)
+
+
+def deletion_consequences(customer: Customer) -> list[str]:
+    return [line for describe in _deletion_consequences for line in describe(customer)]
+
+
+register_tab(
+    ProfileTab(
+        key="information",
+        label="Information",
+        template="customers/tabs/information.html",
+        order=0,
+    )
+)

@@ -1,0 +1,224 @@
+"""Writes to customers and the back-end customer settings: every rule across rows lives here.
+
+Rules with a race (automatic customer numbers, "social security number unique") take one
+lock: the back-end settings row, with SELECT ... FOR UPDATE. Creating customers and
+changing social security numbers are rare enough (a receptionist's pace) that serialising
+them costs nothing, and one lock cannot deadlock with another.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Max
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from config import crypto
+from customers.models import Customer, CustomerSettings
+
+# Fields a form may hand to the services, and the setting each depends on (None: always).
+CUSTOMER_FIELDS: dict[str, str | None] = {
+    "kind": None,
+    "first_name": None,
+    "last_name": None,
+    "company_name": None,
+    "email": None,
+    "phone": None,
+    "address": None,
+    "postal_code": None,
+    "city": None,
+    "date_of_birth": "date_of_birth_enabled",
+    "gender": "gender_enabled",
+    "group": "group_selector_enabled",
+}
+
+
+@dataclass(frozen=True)
+class CustomerChange:
+    """What a form parsed: model fields, and the social security number when it was shown."""
+
+    fields: dict[str, Any]
+    ssn: str | None = None  # None: leave the stored number as it is
+
+
+def _locked_settings() -> CustomerSettings:
+    return CustomerSettings.objects.select_for_update().get(id=CustomerSettings.load().id)
+
+
+def _allowed_fields(fields: dict[str, Any], settings: CustomerSettings) -> dict[str, Any]:
+    """Drop fields whose setting is off: the server ignores them and keeps stored values."""
+    allowed = {}
+    for name, value in fields.items():
+        if name not in CUSTOMER_FIELDS:
+            raise ValueError(f"{name} is not a customer field the services accept")
+        setting = CUSTOMER_FIELDS[name]
+        if setting is None or getattr(settings, setting):
+            allowed[name] = value
+    return allowed
+
+
+def _customer_link(customer: Customer) -> str:
+    url = reverse("customers:detail", args=[customer.id])
+    return format_html('<a href="{}">{} ({})</a>', url, customer.name, customer.number)
+
+
+def _check_ssn_is_free(ssn: str, *, settings: CustomerSettings, exclude: Customer | None):
+    if not settings.ssn_unique:
+        return
+    index = crypto.blind_index(ssn)
+    if index is None:
+        return
+    holders = Customer.objects.filter(ssn_index=index)
+    if exclude is not None:
+        holders = holders.exclude(id=exclude.id)
+    holder = holders.first()
+    if holder is not None:
+        raise ValidationError(
+            {
+                "ssn": format_html(
+                    "This social security number already belongs to {}.", _customer_link(holder)
+                )
+            },
+            code="ssn_taken",
+        )
+
+
+def _next_free_number(settings: CustomerSettings) -> int:
+    """The automatic number; numbers typed in while automatic numbering was off are skipped."""
+    number = settings.next_customer_number
+    taken = set(
+        Customer.objects.filter(number__gte=number, number__lt=number + 1000).values_list(
+            "number", flat=True
+        )
+    )
+    while number in taken:
+        number += 1
+    return number
+
+
+@transaction.atomic
+def customer_create(*, change: CustomerChange, number: int | None = None) -> Customer:
+    """Create a customer. `number` is used only when automatic numbering is off."""
+    settings = _locked_settings()
+    customer = Customer(**_allowed_fields(change.fields, settings))
+    if settings.auto_customer_numbers:
+        customer.number = _next_free_number(settings)
+        settings.next_customer_number = customer.number + 1
+        settings.save(update_fields=["next_customer_number"])
+    else:
+        if number is None:
+            raise ValidationError({"number": "Type a customer number."}, code="required")
+        customer.number = number
+    if settings.ssn_enabled and change.ssn:
+        _check_ssn_is_free(change.ssn, settings=settings, exclude=None)
+        customer.set_ssn(change.ssn)
+    customer.full_clean()
+    customer.save(force_insert=True)
+    return customer
+
+
+@transaction.atomic
+def customer_update(
+    *, customer: Customer, change: CustomerChange, version: int, number: int | None = None
+) -> Customer:
+    """Save an edit made on `version` of the customer.
+
+    Refused when someone saved the customer after that version was shown: their change is
+    kept and the user is told to reload, rather than silently overwriting it.
+    """
+    settings = _locked_settings() if change.ssn else CustomerSettings.load()
+    current = Customer.objects.select_for_update().get(id=customer.id)
+    if current.version != version:
+        raise ValidationError(
+            "Someone else saved this customer after you opened it. Their change has been kept: "
+            "reload the page to see it, then make your change again.",
+            code="stale",
+        )
+    for name, value in _allowed_fields(change.fields, settings).items():
+        setattr(current, name, value)
+    if number is not None and not settings.auto_customer_numbers:
+        current.number = number
+    if settings.ssn_enabled and change.ssn is not None:
+        if change.ssn:
+            _check_ssn_is_free(change.ssn, settings=settings, exclude=current)
+        current.set_ssn(change.ssn)
+    current.version = F("version") + 1
+    current.full_clean(exclude=["version"])
+    current.save()
+    current.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def customer_delete(*, customer: Customer) -> None:
+    """Delete a customer for good. Clinical and billing rows PROTECT their customer."""
+    Customer.objects.filter(id=customer.id).delete()
+
+
+def ssn_duplicates() -> list[list[Customer]]:
+    """Customers sharing a social security number, grouped; empty when all are distinct."""
+    indexes = (
+        Customer.objects.filter(ssn_index__isnull=False)
+        .values("ssn_index")
+        .annotate(holders=Count("id"))
+        .filter(holders__gt=1)
+        .values_list("ssn_index", flat=True)
+    )
+    groups: dict[bytes, list[Customer]] = {}
+    for customer in Customer.objects.filter(ssn_index__in=indexes).order_by("number"):
+        groups.setdefault(bytes(customer.ssn_index), []).append(customer)
+    return list(groups.values())
+
+
+@transaction.atomic
+def customer_settings_update(*, values: dict[str, Any]) -> CustomerSettings:
+    """Save the back-end settings, refusing combinations the data does not allow."""
+    settings = _locked_settings()
+    for name, value in values.items():
+        setattr(settings, name, value)
+    errors = customer_settings_errors(settings)
+    if errors:
+        raise ValidationError(errors)
+    settings.full_clean()
+    settings.save()
+    return settings
+
+
+def customer_settings_errors(settings: CustomerSettings) -> dict[str, Any]:
+    """What is wrong with these (unsaved) settings given the data, by field; {} when nothing."""
+    errors: dict[str, Any] = {}
+    if settings.ssn_unique:
+        duplicates = ssn_duplicates()
+        if duplicates:
+            groups = format_html_join(
+                "; ",
+                "{}",
+                (
+                    (format_html_join(" and ", "{}", ((_customer_link(c),) for c in group)),)
+                    for group in duplicates
+                ),
+            )
+            errors["ssn_unique"] = format_html(
+                "Some customers share a social security number; correct them first: {}", groups
+            )
+    if settings.auto_customer_numbers:
+        holder = Customer.objects.filter(number=settings.next_customer_number).first()
+        if holder is not None:
+            highest = Customer.objects.aggregate(highest=Max("number"))["highest"]
+            errors["next_customer_number"] = format_html(
+                "Customer number {} is already used by {}. The highest number in use is {}.",
+                settings.next_customer_number,
+                _customer_link(holder),
+                highest,
+            )
+    if settings.share_debtor_must_be_activated and not settings.can_share_debtor:
+        errors["share_debtor_must_be_activated"] = "Tick “Can share debtor” as well."
+    specific_calendar = CustomerSettings.SecondaryTherapistChoice.CALENDAR
+    if (
+        settings.secondary_therapist_choice == specific_calendar
+        and settings.secondary_therapist_calendar is None
+    ):
+        errors["secondary_therapist_calendar"] = "Choose the calendar."
+    return errors
