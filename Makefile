@@ -45,8 +45,12 @@ demo: migrate
 run: demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# The browser tests run in a pytest session of their own: after Playwright starts, Django
+# no longer sees connections opened earlier in that process, and the test database could
+# not be dropped at the end.
 test: install
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 2 -m "not e2e"
+	$(PY) -m pytest -n 2 -m e2e
 
 lint: install
 	$(PY) -m ruff check .

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from customers import profile, services
@@ -84,6 +85,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/customer_list.html", context)
 
 
+# Error reports (the 500 e-mail) must never carry a social security number.
+@sensitive_post_parameters("ssn")
 @permission_required("customers.add_customer", raise_exception=True)
 def customer_create(request: HttpRequest) -> HttpResponse:
     settings = CustomerSettings.for_request(request)
@@ -119,6 +122,7 @@ def customer_detail(request: HttpRequest, customer_id) -> HttpResponse:
 
 
 @never_cache
+@sensitive_post_parameters("ssn")
 @permission_required("customers.change_customer", raise_exception=True)
 def customer_edit(request: HttpRequest, customer_id) -> HttpResponse:
     customer = _get_customer(request, customer_id)

@@ -1,0 +1,32 @@
+"""The customer search filters on exactly the expressions its trigram indexes cover."""
+
+import pytest
+from django.db import connection, transaction
+
+from customers.models import Customer
+
+
+def _plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A test table is tiny, so the planner would rightly scan it; forbid that to see
+        # whether an index *can* serve the query.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        ("jens", "customer_last_name_trgm"),
+        ("jens", "customer_first_name_trgm"),
+        ("fjord", "customer_company_name_trgm"),
+        ("example.com", "customer_email_trgm"),
+        ("2012", "customer_phone_trgm"),
+    ],
+)
+def test_search_uses_the_trigram_index(db, query, index):
+    plan = _plan(Customer.objects.search(query).order_by())
+    assert index in plan, plan
+    assert "Seq Scan" not in plan, plan
