@@ -71,8 +71,8 @@ LAST_NAMES += [
 
 
 def _use_bench_database() -> None:
-    settings.DATABASES["default"]["TEST"] = {"NAME": BENCH_DATABASE}
-    connection.creation.create_test_database(verbosity=0, keepdb=True, serialize=False)
+    settings.DATABASES["default"]["TEST"]["NAME"] = BENCH_DATABASE
+    connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
 
 
 def _generate(count: int) -> None:

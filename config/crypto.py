@@ -32,7 +32,7 @@ from config.keys import decode_key, parse_key_ring
 
 FORMAT_VERSION = 1
 NONCE_BYTES = 12
-SEPARATORS = str.maketrans("", "", "-./ \t\r\n")
+SEPARATORS = str.maketrans("", "", "-./")
 
 
 class DecryptionError(Exception):
@@ -101,8 +101,12 @@ def decrypt(token: bytes | memoryview, *, table: str, row_id: str, field: str) -
 
 
 def normalise_identifier(value: str) -> str:
-    """ "010190-1234", " 010190 1234 " and "0101901234" are one number."""
-    return value.translate(SEPARATORS).upper()
+    """Make "010190-1234", " 010190 1234 " and "0101901234" one number.
+
+    All whitespace goes, not only the ASCII kind: a number pasted from another program
+    often carries a no-break space.
+    """
+    return "".join(value.split()).translate(SEPARATORS).upper()
 
 
 @lru_cache(maxsize=4)

@@ -14,6 +14,7 @@ import base64
 import binascii
 import contextlib
 import os
+import re
 import secrets
 import tempfile
 from pathlib import Path
@@ -21,6 +22,8 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 KEY_BYTES = 32
+# Key ids are written into every token (one length byte), so they stay short and ASCII.
+KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def development_secret(data_dir: Path, name: str, make) -> str:
@@ -75,6 +78,10 @@ def parse_key_ring(value: str) -> dict[str, bytes]:
         key_id, separator, encoded = item.partition(":")
         if not separator or not key_id:
             raise ImproperlyConfigured('RECORD_KEYS entries look like "id:base64key".')
+        if not KEY_ID.fullmatch(key_id):
+            raise ImproperlyConfigured(
+                f"RECORD_KEYS key id {key_id!r}: use 1 to 32 letters, digits, - or _."
+            )
         if key_id in ring:
             raise ImproperlyConfigured(f"RECORD_KEYS names key id {key_id!r} twice.")
         ring[key_id] = decode_key(encoded, name=f"RECORD_KEYS key {key_id!r}")

@@ -33,26 +33,31 @@ class CustomerGroup(models.Model):
 
 class CustomerQuerySet(models.QuerySet):
     def search(self, text: str) -> "CustomerQuerySet":
-        """Customers whose name, company, email or phone contain `text`, whose number is
-        `text`, or whose social security number is exactly `text`.
+        """Customers matching what was typed.
 
-        `icontains` emits UPPER(column) LIKE UPPER(%text%), which the trigram indexes on
-        UPPER(column) in Customer.Meta serve. The social security number is encrypted, so it
-        is found through its blind index, by exact value only.
+        Text with letters is looked for inside names, company names and email addresses;
+        digits (with spaces, dashes, a plus) are a customer number, part of a phone number
+        or a whole social security number. Keeping the two apart keeps each query to the
+        indexes that can answer it: `icontains` emits UPPER(column) LIKE UPPER('%text%'),
+        served by the trigram indexes on UPPER(column) in Customer.Meta; the phone (stored
+        E.164) by a trigram index on the column; the social security number, encrypted,
+        by its blind index, which matches whole numbers only.
         """
         text = text.strip()
         if not text:
             return self
-        matches = models.Q()
-        for field in SEARCHABLE_TEXT_FIELDS:
-            matches |= models.Q(**{f"{field}__icontains": text})
-        phone_digits = "".join(character for character in text if character.isdigit())
-        if len(phone_digits) >= 3:
-            # Phones are stored E.164 (+4520123456): match on the digits typed.
-            matches |= models.Q(phone__contains=phone_digits)
-        if text.isdigit() and len(text) <= 18:
-            matches |= models.Q(number=int(text))
-        if len(phone_digits) >= 6:
+        if any(character.isalpha() for character in text):
+            matches = models.Q()
+            for field in SEARCHABLE_TEXT_FIELDS:
+                matches |= models.Q(**{f"{field}__icontains": text})
+            return self.filter(matches)
+        digits = "".join(character for character in text if character.isdigit())
+        if not digits:
+            return self.none()
+        matches = models.Q(number=int(digits)) if len(digits) <= 18 else models.Q(pk__in=[])
+        if len(digits) >= 3:
+            matches |= models.Q(phone__contains=digits)
+        if len(digits) >= 6:
             matches |= models.Q(ssn_index=crypto.blind_index(text))
         return self.filter(matches)
 

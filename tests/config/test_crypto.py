@@ -228,3 +228,7 @@ def test_blind_index_does_not_depend_on_the_record_keys(settings, index_key):
     before = crypto.blind_index("0101901234")
     settings.RECORD_KEYS = f"b:{new_key()}"
     assert crypto.blind_index("0101901234") == before
+
+
+def test_blind_index_ignores_a_pasted_no_break_space(index_key):
+    assert crypto.blind_index("010190\u00a01234") == crypto.blind_index("0101901234")

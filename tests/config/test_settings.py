@@ -66,7 +66,15 @@ def test_key_ring_keeps_order_with_current_key_first():
 
 @pytest.mark.parametrize(
     "value",
-    ["", "nokeyid", "k1:not-base64!", "k1:AAAA", "k1:{key},k1:{key}"],
+    [
+        "",
+        "nokeyid",
+        "k1:not-base64!",
+        "k1:AAAA",
+        "k1:{key},k1:{key}",
+        "nøgle:{key}",
+        "k" * 33 + ":{key}",
+    ],
 )
 def test_malformed_key_ring_is_refused(value):
     with pytest.raises(ImproperlyConfigured):
