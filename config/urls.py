@@ -11,5 +11,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("customers/", include("customers.urls")),
+    path("debtors/", include("debtors.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CustomersConfig(AppConfig):
     name = "customers"
     verbose_name = "Customers"
+
+    def ready(self) -> None:
+        from customers.debtor_usage import customers_paid_for
+        from debtors.usage import register_debtor_users
+
+        register_debtor_users(customers_paid_for)

@@ -17,6 +17,8 @@ from django.utils.html import format_html, format_html_join
 
 from config import crypto
 from customers.models import Customer, CustomerSettings
+from debtors.models import Debtor
+from debtors.services import debtor_create
 
 # Fields a form may hand to the services, and the setting each depends on (None: always).
 CUSTOMER_FIELDS: dict[str, str | None] = {
@@ -189,6 +191,20 @@ def customer_settings_update(*, values: dict[str, Any]) -> CustomerSettings:
 def customer_settings_errors(settings: CustomerSettings) -> dict[str, Any]:
     """What is wrong with these (unsaved) settings given the data, by field; {} when nothing."""
     errors: dict[str, Any] = {}
+    shared = shared_debtors()
+    if shared and not settings.can_share_debtor:
+        errors["can_share_debtor"] = format_html(
+            "Some debtors pay for several customers; give those customers their own debtors "
+            "first: {}",
+            _debtor_links(shared),
+        )
+    elif settings.can_share_debtor and settings.share_debtor_must_be_activated:
+        not_activated = [debtor for debtor in shared if not debtor.can_be_shared]
+        if not_activated:
+            errors["share_debtor_must_be_activated"] = format_html(
+                "These debtors pay for several customers but are not ticked “can be shared”: {}",
+                _debtor_links(not_activated),
+            )
     if settings.ssn_unique:
         duplicates = ssn_duplicates()
         if duplicates:
@@ -222,3 +238,92 @@ def customer_settings_errors(settings: CustomerSettings) -> dict[str, Any]:
     ):
         errors["secondary_therapist_calendar"] = "Choose the calendar."
     return errors
+
+
+def _debtor_links(debtors: list[Debtor]):
+    return format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        ((reverse("debtors:detail", args=[debtor.pk]), debtor.name) for debtor in debtors),
+    )
+
+
+def shared_debtors() -> list[Debtor]:
+    """Debtors paying (as the debtor, not the secondary) for more than one customer."""
+    return list(
+        Debtor.objects.annotate(paying_for=Count("customers"))
+        .filter(paying_for__gt=1)
+        .order_by("name")
+    )
+
+
+def _check_debtor_may_be_taken(debtor: Debtor, *, customer: Customer, settings) -> None:
+    others = Customer.objects.filter(debtor=debtor).exclude(id=customer.id).order_by("number")
+    holder = others.first()
+    if holder is None:
+        return
+    if not settings.can_share_debtor:
+        reason = "Debtors cannot be shared"
+    elif settings.share_debtor_must_be_activated and not debtor.can_be_shared:
+        reason = "This debtor is not ticked “can be shared”"
+    else:
+        return
+    raise ValidationError(
+        format_html("{}: {} already pays for {}.", reason, debtor.name, _customer_link(holder)),
+        code="debtor_taken",
+    )
+
+
+@transaction.atomic
+def customer_set_debtor(
+    *, customer: Customer, debtor: Debtor | None, secondary: bool = False
+) -> Customer:
+    """Make `debtor` the customer's debtor (or secondary debtor); None removes it.
+
+    Under the settings lock, like every rule across customers: two customers taking the
+    same unshared debtor at once are served one after the other, and the second is refused.
+    """
+    settings = _locked_settings()
+    current = Customer.objects.select_for_update().get(id=customer.id)
+    if debtor is not None:
+        if not debtor.active:
+            raise ValidationError(f"{debtor.name} is inactive.", code="inactive")
+        if secondary:
+            label = settings.secondary_debtor_field_name
+            if not settings.secondary_debtor_enabled:
+                raise ValidationError(f"The {label} is switched off.", code="disabled")
+            group = settings.secondary_debtor_group
+            if group is not None and debtor.group_id != group.id:
+                raise ValidationError(
+                    f"The {label} must be a debtor of the group {group.name}.", code="group"
+                )
+        else:
+            _check_debtor_may_be_taken(debtor, customer=current, settings=settings)
+    if secondary:
+        current.secondary_debtor = debtor
+    else:
+        current.debtor = debtor
+    current.save(update_fields=["secondary_debtor" if secondary else "debtor", "updated"])
+    return current
+
+
+@transaction.atomic
+def customer_make_own_debtor(*, customer: Customer) -> Debtor:
+    """Create a debtor from a private customer's details and make it their debtor."""
+    if customer.is_business:
+        raise ValidationError(
+            "Only a private customer can be made their own debtor.", code="business"
+        )
+    debtor = debtor_create(
+        values={
+            "name": customer.name,
+            "kind": Debtor.Kind.PERSON,
+            "email": customer.email,
+            "phone": customer.phone,
+            "address": customer.address,
+            "postal_code": customer.postal_code,
+            "city": customer.city,
+        }
+    )
+    customer_set_debtor(customer=customer, debtor=debtor)
+    return debtor

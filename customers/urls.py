@@ -11,4 +11,6 @@ urlpatterns = [
     path("<uuid:customer_id>/edit/", views.customer_edit, name="edit"),
     path("<uuid:customer_id>/delete/", views.customer_delete, name="delete"),
     path("<uuid:customer_id>/ssn/", views.customer_ssn, name="ssn"),
+    path("<uuid:customer_id>/debtor/", views.customer_debtor, name="debtor"),
+    path("<uuid:customer_id>/own-debtor/", views.customer_make_own_debtor, name="own_debtor"),
 ]

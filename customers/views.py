@@ -15,6 +15,9 @@ from django.views.decorators.http import require_POST
 from customers import profile, services
 from customers.forms import CustomerForm, CustomerSettingsForm
 from customers.models import Customer, CustomerSettings
+from debtors.models import Debtor
+
+DEBTOR_CHOICES_SHOWN = 20
 
 PAGE_SIZE = 50
 # Counting every match of a broad search on a big list costs more than it tells: above this
@@ -185,3 +188,61 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
             messages.success(request, "The customer settings have been updated.")
             return redirect("customers:settings")
     return render(request, "customers/settings_form.html", {"form": form})
+
+
+def _debtor_role(request: HttpRequest, settings: CustomerSettings) -> str:
+    role = request.POST.get("role") or request.GET.get("role") or "debtor"
+    if role == "secondary" and settings.secondary_debtor_enabled:
+        return "secondary"
+    return "debtor"
+
+
+@never_cache
+@permission_required(["customers.change_customer", "debtors.view_debtor"], raise_exception=True)
+def customer_debtor(request: HttpRequest, customer_id) -> HttpResponse:
+    """Choose the customer's debtor (or secondary debtor) by searching; POST sets it."""
+    customer = _get_customer(request, customer_id)
+    settings = CustomerSettings.for_request(request)
+    role = _debtor_role(request, settings)
+    if request.method == "POST":
+        debtor = None
+        if request.POST.get("debtor"):
+            debtor = get_object_or_404(Debtor, pk=request.POST["debtor"])
+        try:
+            services.customer_set_debtor(
+                customer=customer, debtor=debtor, secondary=role == "secondary"
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect(f"{request.path}?role={role}")
+        label = settings.secondary_debtor_field_name if role == "secondary" else "Debtor"
+        messages.success(request, f"{label} {'set to ' + debtor.name if debtor else 'removed'}.")
+        return redirect("customers:detail", customer.id)
+
+    query = request.GET.get("q", "").strip()
+    choices = Debtor.objects.for_list().filter(active=True).search(query)
+    if role == "secondary" and settings.secondary_debtor_group_id:
+        choices = choices.filter(group_id=settings.secondary_debtor_group_id)
+    context = {
+        "customer": customer,
+        "settings": settings,
+        "role": role,
+        "query": query,
+        "choices": choices[:DEBTOR_CHOICES_SHOWN],
+        "label": settings.secondary_debtor_field_name if role == "secondary" else "Debtor",
+    }
+    template = "customers/customer_debtor.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+@require_POST
+@permission_required(["customers.change_customer", "debtors.add_debtor"], raise_exception=True)
+def customer_make_own_debtor(request: HttpRequest, customer_id) -> HttpResponse:
+    customer = _get_customer(request, customer_id)
+    try:
+        debtor = services.customer_make_own_debtor(customer=customer)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"{customer.name} is now their own debtor (no. {debtor.number}).")
+    return redirect("customers:detail", customer.id)

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import User
 from customers.models import Customer, CustomerGroup
+from debtors.models import Debtor, DebtorGroup
 
 PASSWORD = "correct horse battery staple"
 
@@ -51,3 +52,21 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name")
     email = factory.Faker("email")
     group = factory.SubFactory(CustomerGroupFactory)
+
+
+class DebtorGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DebtorGroup
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Debtor group {n}")
+
+
+class DebtorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Debtor
+
+    number = factory.Sequence(lambda n: 50_000 + n)
+    name = factory.Faker("company")
+    kind = Debtor.Kind.COMPANY
+    email = factory.Faker("company_email")

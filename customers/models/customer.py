@@ -65,7 +65,7 @@ class CustomerQuerySet(models.QuerySet):
         return self.select_related("group")
 
     def for_profile(self) -> "CustomerQuerySet":
-        return self.select_related("group")
+        return self.select_related("group", "debtor", "secondary_debtor")
 
 
 class Customer(models.Model):
@@ -101,6 +101,21 @@ class Customer(models.Model):
         CustomerGroup,
         on_delete=models.PROTECT,
         related_name="customers",
+        null=True,
+        blank=True,
+    )
+    # Who pays. Set through customers.services.customer_set_debtor (the sharing rules).
+    debtor = models.ForeignKey(
+        "debtors.Debtor",
+        on_delete=models.PROTECT,
+        related_name="customers",
+        null=True,
+        blank=True,
+    )
+    secondary_debtor = models.ForeignKey(
+        "debtors.Debtor",
+        on_delete=models.PROTECT,
+        related_name="secondary_customers",
         null=True,
         blank=True,
     )

@@ -15,7 +15,14 @@ from django.db import transaction
 from accounts.models import User
 from config.keys import development_secret
 from customers.models import Customer, CustomerGroup
-from customers.services import CustomerChange, customer_create
+from customers.services import (
+    CustomerChange,
+    customer_create,
+    customer_make_own_debtor,
+    customer_set_debtor,
+)
+from debtors.models import Debtor, DebtorGroup
+from debtors.services import debtor_create
 
 STAFF_USERS = [
     # username, first name, last name, role, admin site access
@@ -77,6 +84,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._load_users(password)
             self._load_customers()
+            self._load_debtors()
         self._print_logins(password)
 
     def _load_users(self, password: str) -> None:
@@ -97,6 +105,24 @@ class Command(BaseCommand):
             fields = {"kind": kind, "email": email, "phone": phone, "city": city, **name}
             fields |= {"date_of_birth": born, "group": groups[group]}
             customer_create(change=CustomerChange(fields=fields))
+
+    def _load_debtors(self) -> None:
+        if Debtor.objects.exists():
+            return
+        insurers = DebtorGroup.objects.get_or_create(name="Insurers")[0]
+        public = DebtorGroup.objects.get_or_create(name="Public institutions")[0]
+        debtor_create(values={"name": "Tryg Forsikring", "kind": "company", "group": insurers})
+        municipality = debtor_create(
+            values={
+                "name": "Aarhus Kommune",
+                "kind": "public",
+                "ean": "5790000000012",
+                "payment_terms_days": 30,
+                "group": public,
+            }
+        )
+        customer_make_own_debtor(customer=Customer.objects.get(first_name="Anna"))
+        customer_set_debtor(customer=Customer.objects.get(first_name="Sofie"), debtor=municipality)
 
     def _print_logins(self, password: str) -> None:
         write = self.stdout.write

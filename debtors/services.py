@@ -1,0 +1,73 @@
+"""Writes to debtors. Rules that involve customers live in customers.services."""
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils.html import format_html, format_html_join
+
+from debtors.models import Debtor
+from debtors.usage import DebtorUser, debtor_users
+
+# pg_advisory_xact_lock key: new debtor numbers are handed out one at a time.
+DEBTOR_NUMBER_LOCK = 7_100_001
+
+
+def _users_html(users: list[DebtorUser]):
+    return format_html_join(", ", '<a href="{}">{}</a>', ((u.url, u.label) for u in users))
+
+
+def next_debtor_number() -> int:
+    highest = Debtor.objects.aggregate(highest=Max("number"))["highest"]
+    return (highest or 0) + 1
+
+
+@transaction.atomic
+def debtor_create(*, values: dict, number: int | None = None) -> Debtor:
+    """Create a debtor; without a typed number it gets the next one after the highest."""
+    if number is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DEBTOR_NUMBER_LOCK])
+        number = next_debtor_number()
+    debtor = Debtor(number=number, **values)
+    debtor.full_clean()
+    debtor.save()
+    return debtor
+
+
+@transaction.atomic
+def debtor_update(*, debtor: Debtor, values: dict) -> Debtor:
+    current = Debtor.objects.select_for_update().get(pk=debtor.pk)
+    for name, value in values.items():
+        setattr(current, name, value)
+    if not current.can_be_shared:
+        paying_for = [user for user in debtor_users(current) if user.role == "debtor"]
+        if len(paying_for) > 1:
+            raise ValidationError(
+                {
+                    "can_be_shared": format_html(
+                        "Several customers share this debtor: {}. Give all but one of them "
+                        "another debtor first.",
+                        _users_html(paying_for),
+                    )
+                }
+            )
+    current.full_clean()
+    current.save()
+    return current
+
+
+@transaction.atomic
+def debtor_delete(*, debtor: Debtor) -> None:
+    """Delete a debtor no customer uses; refused, naming them, while any does."""
+    current = Debtor.objects.select_for_update().get(pk=debtor.pk)
+    users = debtor_users(current)
+    if users:
+        raise ValidationError(
+            format_html(
+                "{} cannot be deleted while customers use it: {}.",
+                current.name,
+                _users_html(users),
+            ),
+            code="in_use",
+        )
+    current.delete()

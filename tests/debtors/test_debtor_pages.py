@@ -1,0 +1,122 @@
+"""Staff debtor pages: list with search and group filter, create, edit, delete, EAN checks."""
+
+import pytest
+
+from debtors.models import Debtor
+from tests.factories import CustomerFactory, DebtorFactory, DebtorGroupFactory
+
+VALID_EAN = "5790000000012"
+
+
+@pytest.fixture
+def client(client_for, receptionist):
+    return client_for(receptionist)
+
+
+def _form(**changes):
+    data = {"kind": "company", "name": "Fjord A/S", "payment_terms_days": 14, "active": "on"}
+    return data | changes
+
+
+def test_list_searches_by_name_and_filters_by_group(client):
+    insurers = DebtorGroupFactory(name="Insurers")
+    DebtorFactory(name="Tryg Forsikring", group=insurers)
+    DebtorFactory(name="Tryg Privat")
+    DebtorFactory(name="Kommune Vest", group=insurers)
+    content = client.get("/debtors/", {"q": "tryg", "group": insurers.pk}).content.decode()
+    assert "Tryg Forsikring" in content
+    assert "Tryg Privat" not in content
+    assert "Kommune Vest" not in content
+
+
+def test_empty_list_explains_what_a_debtor_is(client):
+    assert "A debtor is who pays for a customer" in client.get("/debtors/").content.decode()
+
+
+def test_create_gives_the_next_number_when_none_is_typed(client):
+    DebtorFactory(number=41)
+    response = client.post("/debtors/new/", _form(), follow=True)
+    assert Debtor.objects.get(name="Fjord A/S").number == 42
+    assert "Debtor Fjord A/S (42) created." in response.content.decode()
+
+
+def test_create_with_a_typed_number_already_used_is_refused(client):
+    DebtorFactory(number=7)
+    response = client.post("/debtors/new/", _form(number=7))
+    assert "Debtor with this Debtor number already exists." in response.content.decode()
+    assert Debtor.objects.count() == 1
+
+
+def test_public_institution_needs_an_ean(client):
+    response = client.post("/debtors/new/", _form(kind="public", name="Aarhus Kommune"))
+    assert "A public institution needs its EAN/GLN number." in response.content.decode()
+    assert not Debtor.objects.exists()
+
+
+def test_public_institution_with_valid_ean_is_saved(client):
+    client.post("/debtors/new/", _form(kind="public", name="Aarhus Kommune", ean=VALID_EAN))
+    assert Debtor.objects.get().ean == VALID_EAN
+
+
+@pytest.mark.parametrize(
+    ("ean", "message"),
+    [
+        ("5790000000013", "its check digit does not match"),
+        ("579000000001", "An EAN/GLN number has 13 digits."),
+        ("57900000000AB", "An EAN/GLN number has 13 digits."),
+    ],
+)
+def test_ean_with_wrong_check_digit_or_length_is_refused(client, ean, message):
+    response = client.post("/debtors/new/", _form(kind="public", ean=ean))
+    assert message in response.content.decode()
+    assert not Debtor.objects.exists()
+
+
+def test_edit_saves_and_keeps_the_number(client):
+    debtor = DebtorFactory(number=9, name="Old name")
+    client.post(f"/debtors/{debtor.pk}/edit/", _form(name="New name", number=99))
+    debtor.refresh_from_db()
+    assert (debtor.name, debtor.number) == ("New name", 9)
+
+
+def test_debtor_page_lists_the_customers_it_pays_for(client):
+    debtor = DebtorFactory()
+    CustomerFactory(first_name="Anna", last_name="Jensen", debtor=debtor)
+    CustomerFactory(first_name="Bo", last_name="Berg", secondary_debtor=debtor)
+    content = client.get(f"/debtors/{debtor.pk}/").content.decode()
+    assert "Anna Jensen" in content
+    assert "Bo Berg" in content
+    assert "secondary debtor" in content
+
+
+def test_delete_is_refused_while_customers_use_the_debtor_naming_them(client):
+    debtor = DebtorFactory(name="Fjord A/S")
+    CustomerFactory(first_name="Anna", last_name="Jensen", debtor=debtor)
+    warning = client.get(f"/debtors/{debtor.pk}/delete/").content.decode()
+    assert "cannot be deleted while customers use it" in warning
+    assert "Anna Jensen" in warning
+    response = client.post(f"/debtors/{debtor.pk}/delete/", follow=True)
+    assert "Fjord A/S cannot be deleted while customers use it" in response.content.decode()
+    assert Debtor.objects.filter(pk=debtor.pk).exists()
+
+
+def test_unused_debtor_is_deleted_after_confirmation(client):
+    debtor = DebtorFactory(name="Fjord A/S")
+    assert "This cannot be undone." in client.get(f"/debtors/{debtor.pk}/delete/").content.decode()
+    response = client.post(f"/debtors/{debtor.pk}/delete/", follow=True)
+    assert "Debtor Fjord A/S deleted." in response.content.decode()
+    assert not Debtor.objects.exists()
+
+
+def test_therapists_do_not_see_debtors(client_for, therapist):
+    debtor = DebtorFactory()
+    client = client_for(therapist)
+    assert client.get("/debtors/").status_code == 403
+    assert client.get(f"/debtors/{debtor.pk}/").status_code == 403
+
+
+def test_list_query_count_is_fixed(client, django_assert_max_num_queries):
+    group = DebtorGroupFactory()
+    DebtorFactory.create_batch(25, group=group)
+    with django_assert_max_num_queries(7):
+        assert client.get("/debtors/").status_code == 200
