@@ -2,7 +2,7 @@
 
 from django import forms
 
-from debtors.models import Debtor
+from debtors.models import Debtor, DebtorGroup
 
 
 class DebtorForm(forms.ModelForm):
@@ -50,7 +50,11 @@ class DebtorFilterForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from debtors.models import DebtorGroup
-
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = DebtorGroup.objects.all()
+
+
+class DebtorGroupForm(forms.ModelForm):
+    class Meta:
+        model = DebtorGroup
+        fields = ["name"]

@@ -71,3 +71,25 @@ def debtor_delete(*, debtor: Debtor) -> None:
             code="in_use",
         )
     current.delete()
+
+
+@transaction.atomic
+def debtor_group_delete(*, group) -> None:
+    """Delete an empty debtor group; refused while debtors or the settings use it."""
+    from django.db.models import ProtectedError
+
+    count = group.debtors.count()
+    if count:
+        raise ValidationError(
+            f"{group.name} still holds {count} debtor{'s' if count != 1 else ''}: "
+            "move them to another group first.",
+            code="in_use",
+        )
+    try:
+        group.delete()
+    except ProtectedError:
+        raise ValidationError(
+            f"{group.name} is the secondary debtor group in Back-end › Customer: "
+            "choose another there first.",
+            code="in_settings",
+        ) from None

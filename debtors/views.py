@@ -2,14 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from debtors import services
-from debtors.forms import DebtorFilterForm, DebtorForm
-from debtors.models import Debtor
+from debtors.forms import DebtorFilterForm, DebtorForm, DebtorGroupForm
+from debtors.models import Debtor, DebtorGroup
 from debtors.usage import debtor_users
 
 PAGE_SIZE = 50
@@ -89,3 +91,41 @@ def debtor_delete(request: HttpRequest, debtor_id: int) -> HttpResponse:
         messages.success(request, f"Debtor {debtor.name} deleted.")
         return redirect("debtors:list")
     return render(request, "debtors/debtor_confirm_delete.html", {"debtor": debtor, "users": users})
+
+
+@permission_required("debtors.view_debtorgroup", raise_exception=True)
+def group_list(request: HttpRequest) -> HttpResponse:
+    form = DebtorGroupForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("debtors.add_debtorgroup"):
+            raise PermissionDenied
+        if form.is_valid():
+            group = form.save()
+            messages.success(request, f"Debtor group {group.name} created.")
+            return redirect("debtors:groups")
+    groups = DebtorGroup.objects.annotate(debtor_count=Count("debtors"))
+    return render(request, "debtors/group_list.html", {"groups": groups, "form": form})
+
+
+@permission_required("debtors.change_debtorgroup", raise_exception=True)
+def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
+    group = get_object_or_404(DebtorGroup, pk=group_id)
+    form = DebtorGroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Debtor group renamed.")
+        return redirect("debtors:groups")
+    return render(request, "debtors/group_form.html", {"form": form, "group": group})
+
+
+@require_POST
+@permission_required("debtors.delete_debtorgroup", raise_exception=True)
+def group_delete(request: HttpRequest, group_id: int) -> HttpResponse:
+    group = get_object_or_404(DebtorGroup, pk=group_id)
+    try:
+        services.debtor_group_delete(group=group)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"Debtor group {group.name} deleted.")
+    return redirect("debtors:groups")
