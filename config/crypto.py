@@ -22,6 +22,7 @@ uniqueness) without the number being stored in clear.
 import hashlib
 import hmac
 import os
+import unicodedata
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
@@ -32,7 +33,7 @@ from config.keys import decode_key, parse_key_ring
 
 FORMAT_VERSION = 1
 NONCE_BYTES = 12
-SEPARATORS = str.maketrans("", "", "-./")
+SEPARATORS = str.maketrans("", "", "./")
 
 
 class DecryptionError(Exception):
@@ -103,10 +104,13 @@ def decrypt(token: bytes | memoryview, *, table: str, row_id: str, field: str) -
 def normalise_identifier(value: str) -> str:
     """Make "010190-1234", " 010190 1234 " and "0101901234" one number.
 
-    All whitespace goes, not only the ASCII kind: a number pasted from another program
-    often carries a no-break space.
+    NFKC first, so full-width and other compatibility digits become 0-9; then every kind
+    of whitespace and dash goes (a number pasted from another program often carries a
+    no-break space or an en dash), and letters are upper-cased.
     """
-    return "".join(value.split()).translate(SEPARATORS).upper()
+    value = unicodedata.normalize("NFKC", value)
+    kept = (c for c in value if not c.isspace() and unicodedata.category(c) != "Pd")
+    return "".join(kept).translate(SEPARATORS).upper()
 
 
 @lru_cache(maxsize=4)

@@ -7,6 +7,8 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from customers.debtor_usage import customers_paid_for
-        from debtors.usage import register_debtor_users
+        from customers.services import debtor_activation_required
+        from debtors.usage import register_activation_policy, register_debtor_users
 
         register_debtor_users(customers_paid_for)
+        register_activation_policy(debtor_activation_required)

@@ -1,11 +1,18 @@
 """Forms for customers and the back-end customer settings: they parse input, the services
 decide (customers.services)."""
 
+import re
+
 from django import forms
 
 from config import crypto
 from customers.models import Customer, CustomerSettings
 from customers.services import CustomerChange
+from debtors.models import Debtor
+
+# A social security number after normalisation: ASCII digits and capital letters only, so
+# look-alike digits from other scripts cannot slip past the blind index.
+SSN_SHAPE = re.compile(r"[0-9A-Z]{6,20}")
 
 # Shown only when the back-end setting named beside them is on.
 OPTIONAL_FIELDS = {
@@ -65,14 +72,15 @@ class CustomerForm(forms.ModelForm):
                     f"Stored: {self.instance.masked_ssn}. Leave empty to keep it, "
                     "or type a new number to replace it."
                 )
-        self.fields["first_name"].widget.attrs["autocomplete"] = "off"
+        if "ssn" in self.fields:
+            self.fields["ssn"].widget.attrs["autocomplete"] = "off"
 
     def clean_ssn(self) -> str:
         value = self.cleaned_data["ssn"].strip()
         if not value:
             return ""
         normalised = crypto.normalise_identifier(value)
-        if not (6 <= len(normalised) <= 20 and normalised.isalnum()):
+        if not SSN_SHAPE.fullmatch(normalised):
             raise forms.ValidationError(
                 "Enter the social security number as digits (dashes and spaces are fine)."
             )
@@ -186,3 +194,21 @@ class CustomerSettingsForm(forms.ModelForm):
     def sections(self):
         for heading, note, names in SETTINGS_SECTIONS:
             yield heading, note, [self[name] for name in names]
+
+
+class SsnLookupForm(forms.Form):
+    """Find customers by their whole social security number (posted: it never goes in a URL)."""
+
+    ssn = forms.CharField(label="Social security number", max_length=32)
+
+    def clean_ssn(self) -> str:
+        value = self.cleaned_data["ssn"]
+        if not SSN_SHAPE.fullmatch(crypto.normalise_identifier(value)):
+            raise forms.ValidationError("Enter a whole social security number.")
+        return value
+
+
+class DebtorChoiceForm(forms.Form):
+    """The debtor chosen for a customer; empty removes it."""
+
+    debtor = forms.ModelChoiceField(queryset=Debtor.objects.all(), required=False)

@@ -286,6 +286,13 @@ def customer_set_debtor(
     settings = _locked_settings()
     current = Customer.objects.select_for_update().get(id=customer.id)
     if debtor is not None:
+        # Re-read under a row lock: the debtor may have been edited (unticked "can be
+        # shared", made inactive) or deleted since the page showed it; debtor_update and
+        # debtor_delete take the same lock.
+        try:
+            debtor = Debtor.objects.select_for_update().get(pk=debtor.pk)
+        except Debtor.DoesNotExist:
+            raise ValidationError("That debtor no longer exists.", code="gone") from None
         if not debtor.active:
             raise ValidationError(f"{debtor.name} is inactive.", code="inactive")
         if secondary:
@@ -310,10 +317,14 @@ def customer_set_debtor(
 @transaction.atomic
 def customer_make_own_debtor(*, customer: Customer) -> Debtor:
     """Create a debtor from a private customer's details and make it their debtor."""
+    customer = Customer.objects.select_for_update().get(id=customer.id)
     if customer.is_business:
         raise ValidationError(
             "Only a private customer can be made their own debtor.", code="business"
         )
+    if customer.debtor_id is not None:
+        # The button is gone once a debtor is set; a second click must not add another.
+        raise ValidationError(f"{customer.name} already has a debtor.", code="has_debtor")
     debtor = debtor_create(
         values={
             "name": customer.name,
@@ -327,3 +338,9 @@ def customer_make_own_debtor(*, customer: Customer) -> Debtor:
     )
     customer_set_debtor(customer=customer, debtor=debtor)
     return debtor
+
+
+def debtor_activation_required() -> bool:
+    """Whether only debtors ticked "can be shared" may be shared (told to debtors.usage)."""
+    settings = CustomerSettings.load()
+    return settings.can_share_debtor and settings.share_debtor_must_be_activated

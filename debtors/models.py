@@ -36,13 +36,13 @@ class DebtorQuerySet(models.QuerySet):
     def search(self, text: str) -> "DebtorQuerySet":
         """Debtors whose name, email, VAT/company number or EAN contain `text`, or whose
         debtor number is `text` (UPPER(column) LIKE, served by the trigram indexes)."""
-        text = text.strip()
+        text = text.replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
         if not text:
             return self
         matches = models.Q()
         for field in SEARCHABLE_TEXT_FIELDS:
             matches |= models.Q(**{f"{field}__icontains": text})
-        if text.isdigit() and len(text) <= 18:
+        if text.isascii() and text.isdigit() and len(text) <= 18:
             matches |= models.Q(number=int(text))
         return self.filter(matches)
 

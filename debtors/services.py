@@ -6,7 +6,7 @@ from django.db.models import Max
 from django.utils.html import format_html, format_html_join
 
 from debtors.models import Debtor
-from debtors.usage import DebtorUser, debtor_users
+from debtors.usage import DebtorUser, activation_required, debtor_users
 
 # pg_advisory_xact_lock key: new debtor numbers are handed out one at a time.
 DEBTOR_NUMBER_LOCK = 7_100_001
@@ -37,9 +37,12 @@ def debtor_create(*, values: dict, number: int | None = None) -> Debtor:
 @transaction.atomic
 def debtor_update(*, debtor: Debtor, values: dict) -> Debtor:
     current = Debtor.objects.select_for_update().get(pk=debtor.pk)
+    unticked = current.can_be_shared and not values.get("can_be_shared", True)
     for name, value in values.items():
         setattr(current, name, value)
-    if not current.can_be_shared:
+    # Only unticking matters, and only where sharing must be activated per debtor: an
+    # edit of a legitimately shared debtor's phone number is not a sharing question.
+    if unticked and activation_required():
         paying_for = [user for user in debtor_users(current) if user.role == "debtor"]
         if len(paying_for) > 1:
             raise ValidationError(

@@ -22,6 +22,7 @@ class DebtorUser:
 
 
 _providers: list[Callable[[Debtor], list[DebtorUser]]] = []
+_activation_policy: list[Callable[[], bool]] = []
 
 
 def register_debtor_users(provider: Callable[[Debtor], list[DebtorUser]]) -> None:
@@ -31,3 +32,12 @@ def register_debtor_users(provider: Callable[[Debtor], list[DebtorUser]]) -> Non
 
 def debtor_users(debtor: Debtor) -> list[DebtorUser]:
     return [user for provider in _providers for user in provider(debtor)]
+
+
+def register_activation_policy(policy: Callable[[], bool]) -> None:
+    """`policy()` says whether a debtor must be ticked "can be shared" to be shared."""
+    _activation_policy[:] = [policy]
+
+
+def activation_required() -> bool:
+    return any(policy() for policy in _activation_policy)

@@ -1,5 +1,6 @@
 """Customers (a clinic's clients or patients) and the groups they are kept in."""
 
+import re
 import uuid
 from datetime import date
 
@@ -12,6 +13,8 @@ from phonenumber_field.modelfields import PhoneNumberField
 from config import crypto
 
 SEARCHABLE_TEXT_FIELDS = ("first_name", "last_name", "company_name", "email")
+# ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+NON_DIGITS = re.compile(r"[^0-9]")
 
 
 class CustomerGroup(models.Model):
@@ -36,14 +39,14 @@ class CustomerQuerySet(models.QuerySet):
         """Customers matching what was typed.
 
         Text with letters is looked for inside names, company names and email addresses;
-        digits (with spaces, dashes, a plus) are a customer number, part of a phone number
-        or a whole social security number. Keeping the two apart keeps each query to the
-        indexes that can answer it: `icontains` emits UPPER(column) LIKE UPPER('%text%'),
-        served by the trigram indexes on UPPER(column) in Customer.Meta; the phone (stored
-        E.164) by a trigram index on the column; the social security number, encrypted,
-        by its blind index, which matches whole numbers only.
+        digits (with spaces, dashes, a plus) are a customer number or part of a phone
+        number. Keeping the two apart keeps each query to the indexes that can answer it:
+        `icontains` emits UPPER(column) LIKE UPPER('%text%'), served by the trigram indexes
+        on UPPER(column) in Customer.Meta; the phone (stored E.164) by a trigram index on
+        the column. Social security numbers are not searched here (see with_ssn): a search
+        term travels in the URL, and an SSN must never reach a URL or an access log.
         """
-        text = text.strip()
+        text = text.replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
         if not text:
             return self
         if any(character.isalpha() for character in text):
@@ -51,15 +54,17 @@ class CustomerQuerySet(models.QuerySet):
             for field in SEARCHABLE_TEXT_FIELDS:
                 matches |= models.Q(**{f"{field}__icontains": text})
             return self.filter(matches)
-        digits = "".join(character for character in text if character.isdigit())
+        digits = NON_DIGITS.sub("", text)
         if not digits:
             return self.none()
         matches = models.Q(number=int(digits)) if len(digits) <= 18 else models.Q(pk__in=[])
         if len(digits) >= 3:
             matches |= models.Q(phone__contains=digits)
-        if len(digits) >= 6:
-            matches |= models.Q(ssn_index=crypto.blind_index(text))
         return self.filter(matches)
+
+    def with_ssn(self, ssn: str) -> "CustomerQuerySet":
+        """Customers whose social security number is exactly `ssn` (in any spelling)."""
+        return self.filter(ssn_index=crypto.blind_index(ssn))
 
     def for_list(self) -> "CustomerQuerySet":
         return self.select_related("group")
@@ -178,8 +183,9 @@ class Customer(models.Model):
 
     @property
     def masked_ssn(self) -> str:
-        ssn = self.ssn
-        return f"{'•' * max(len(ssn) - 4, 2)}{ssn[-4:]}" if len(ssn) > 4 else "•" * len(ssn)
+        # No digits at all: the last four with the date of birth beside them would be a
+        # whole Danish CPR number, shown without anyone pressing "Show".
+        return "••••••-••••"
 
     def _ssn_binding(self) -> dict[str, str]:
         return {"table": self._meta.db_table, "row_id": str(self.id), "field": "ssn"}

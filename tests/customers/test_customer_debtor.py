@@ -129,7 +129,7 @@ def test_must_be_activated_is_refused_while_unticked_debtors_are_shared(
 
 
 def test_can_be_shared_cannot_be_unticked_while_shared(client, customer_settings):
-    customer_settings(can_share_debtor=True)
+    customer_settings(can_share_debtor=True, share_debtor_must_be_activated=True)
     debtor = DebtorFactory(name="Fjord A/S", can_be_shared=True)
     CustomerFactory.create_batch(2, debtor=debtor)
     data = {"kind": "company", "name": "Fjord A/S", "payment_terms_days": 14, "active": "on"}
@@ -211,3 +211,40 @@ def test_choosing_a_debtor_needs_permission(client_for, therapist):
     customer, debtor = CustomerFactory(), DebtorFactory()
     assert _choose(client_for(therapist), customer, debtor).status_code == 403
     assert Customer.objects.get().debtor is None
+
+
+def test_a_legitimately_shared_debtor_can_still_be_edited(client, customer_settings):
+    customer_settings(can_share_debtor=True, share_debtor_must_be_activated=False)
+    debtor = DebtorFactory(name="Fjord A/S", can_be_shared=False)
+    CustomerFactory.create_batch(2, debtor=debtor)
+    data = {"kind": "company", "name": "Fjord A/S", "payment_terms_days": 30, "active": "on"}
+    client.post(f"/debtors/{debtor.pk}/edit/", data)
+    assert Debtor.objects.get().payment_terms_days == 30
+
+
+def test_a_secondary_request_never_replaces_the_debtor_when_switched_off(client, customer_settings):
+    customer_settings(secondary_debtor_enabled=False)
+    own = DebtorFactory(name="Own")
+    customer = CustomerFactory(debtor=own)
+    _choose(client, customer, DebtorFactory(name="Other"), role="secondary")
+    saved = Customer.objects.get()
+    assert (saved.debtor, saved.secondary_debtor) == (own, None)
+    assert client.get(f"/customers/{customer.id}/debtor/", {"role": "secondary"}).status_code == 404
+
+
+@pytest.mark.parametrize("posted", ["abc", "99999999", "1.5"])
+def test_a_bogus_debtor_id_is_refused_with_a_message(client, posted):
+    customer = CustomerFactory()
+    response = client.post(
+        f"/customers/{customer.id}/debtor/", {"debtor": posted, "role": "debtor"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "That debtor no longer exists." in response.content.decode()
+
+
+def test_own_debtor_twice_makes_only_one_debtor(client):
+    customer = CustomerFactory(first_name="Anna", last_name="Jensen")
+    client.post(f"/customers/{customer.id}/own-debtor/")
+    response = client.post(f"/customers/{customer.id}/own-debtor/", follow=True)
+    assert "Anna Jensen already has a debtor." in response.content.decode()
+    assert Debtor.objects.count() == 1

@@ -105,3 +105,17 @@ def test_age_alert_icon_marks_young_customers_in_the_list(client, customer_setti
 
 def test_staff_without_permission_get_403(client_for, nobody):
     assert client_for(nobody).get(URL).status_code == 403
+
+
+@pytest.mark.parametrize("query", ["²", "a\x00b", "\x00", "9" * 40, "٣٤٥"])
+def test_odd_search_input_gives_a_page_not_an_error(client, query):
+    CustomerFactory(first_name="Anna")
+    assert client.get(URL, {"q": query}).status_code == 200
+
+
+def test_count_cap_never_pages_past_the_cap(client, monkeypatch):
+    monkeypatch.setattr("customers.views.COUNT_CAP", 2)
+    monkeypatch.setattr("customers.views.PAGE_SIZE", 1)
+    CustomerFactory.create_batch(3, last_name="Holm")
+    response = client.get(URL, {"q": "holm", "page": 3})
+    assert b"Page 2 of 2" in response.content

@@ -50,7 +50,8 @@ def test_profile_shows_the_ssn_masked_and_reveals_it_on_show(client_for, recepti
     client = client_for(receptionist)
     page = client.get(f"/customers/{customer.id}/").content.decode()
     assert SSN not in page
-    assert "••••••1234" in page
+    assert "1234" not in page  # not even the last digits: with the birth date they are all
+    assert "••••••-••••" in page
     revealed = client.post(f"/customers/{customer.id}/ssn/")
     assert revealed.status_code == 200
     assert SSN in revealed.content.decode()
@@ -78,12 +79,35 @@ def test_posted_ssn_is_ignored_when_the_field_is_off(client_for, receptionist, c
     assert Customer.objects.get().ssn_encrypted is None
 
 
-def test_list_finds_a_customer_by_exact_ssn_in_any_format(client_for, receptionist, ssn_on):
+@pytest.mark.parametrize(
+    "typed", ["0101901234", "010190 1234", SSN, "010190–1234", "０１０１９０１２３４"]
+)
+def test_ssn_lookup_finds_a_customer_by_exact_number_in_any_spelling(
+    client_for, receptionist, ssn_on, typed
+):
     _create()
-    client = client_for(receptionist)
-    for typed in ("0101901234", "010190 1234", SSN):
-        assert "Anna Jensen" in client.get("/customers/", {"q": typed}).content.decode()
-    assert "Anna Jensen" not in client.get("/customers/", {"q": "010190-1235"}).content.decode()
+    _create(ssn="020202-2222", first_name="Eva")
+    content = client_for(receptionist).post("/customers/", {"ssn": typed}).content.decode()
+    assert "Anna Jensen" in content
+    assert "Eva Jensen" not in content
+
+
+def test_ssn_lookup_without_match_says_so(client_for, receptionist, ssn_on):
+    _create()
+    content = client_for(receptionist).post("/customers/", {"ssn": "010190-1235"}).content
+    assert "No customer has that social security number." in content.decode()
+
+
+def test_ssn_is_never_searched_through_the_url(client_for, receptionist, ssn_on):
+    _create()
+    response = client_for(receptionist).get("/customers/", {"q": SSN})
+    assert "Anna Jensen" not in response.content.decode()
+
+
+def test_ssn_lookup_is_absent_when_the_field_is_off(client_for, receptionist, customer_settings):
+    customer_settings(ssn_enabled=False)
+    content = client_for(receptionist).get("/customers/").content.decode()
+    assert "Find by social security number" not in content
 
 
 def test_second_customer_with_same_ssn_is_refused_with_a_link_when_unique(
@@ -137,10 +161,18 @@ def test_remove_ssn_clears_number_and_index(client_for, receptionist, ssn_on):
     assert saved.ssn_index is None
 
 
-def test_malformed_ssn_is_refused_next_to_the_field(client_for, receptionist, ssn_on):
-    response = client_for(receptionist).post("/customers/new/", ANNA | {"ssn": "12"})
+@pytest.mark.parametrize("typed", ["12", "0101٩٠1234x!", "010190-12**"])
+def test_malformed_ssn_is_refused_next_to_the_field(client_for, receptionist, ssn_on, typed):
+    response = client_for(receptionist).post("/customers/new/", ANNA | {"ssn": typed})
     assert "Enter the social security number as digits" in response.content.decode()
     assert not Customer.objects.exists()
+
+
+def test_full_width_digits_cannot_dodge_ssn_unique(customer_settings):
+    customer_settings(ssn_enabled=True, ssn_unique=True)
+    _create(ssn="0101901234")
+    with pytest.raises(ValidationError):
+        _create(ssn="０１０１９０１２３４", first_name="Eva")
 
 
 @pytest.mark.django_db(transaction=True)

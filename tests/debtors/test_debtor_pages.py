@@ -120,3 +120,9 @@ def test_list_query_count_is_fixed(client, django_assert_max_num_queries):
     DebtorFactory.create_batch(25, group=group)
     with django_assert_max_num_queries(7):
         assert client.get("/debtors/").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["²", "a\x00b", "9" * 40])
+def test_odd_search_input_gives_a_page_not_an_error(client, query):
+    DebtorFactory()
+    assert client.get("/debtors/", {"q": query}).status_code == 200
