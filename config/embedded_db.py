@@ -62,9 +62,11 @@ class EmbeddedServer:
         self.users_dir.mkdir(exist_ok=True)
         with self._locked():
             self._register(os.getpid())
+            # The reaper first: if the start fails or times out half-way, it still stops
+            # whatever came up once this process is gone.
+            self._ensure_reaper()
             if not self.is_running():
                 self._start()
-            self._ensure_reaper()
             self._ensure_database(database)
 
     def leave(self) -> None:
@@ -72,15 +74,16 @@ class EmbeddedServer:
             (self.users_dir / str(os.getpid())).unlink(missing_ok=True)
 
     def _register(self, pid: int) -> None:
-        (self.users_dir / str(pid)).write_text(repr(_process_start_time(pid)))
+        (self.users_dir / str(pid)).write_text(_identity(pid))
 
     def living_users(self) -> list[int]:
         """The registered processes still alive; forgets the dead ones."""
         alive = []
         for entry in self.users_dir.iterdir():
+            if not entry.name.isdigit():
+                continue  # not ours
             pid = int(entry.name)
-            # A recycled pid belongs to another process: compare start times too.
-            if entry.read_text() == repr(_process_start_time(pid)):
+            if _is_same_process(pid, entry.read_text()):
                 alive.append(pid)
             else:
                 entry.unlink(missing_ok=True)
@@ -203,10 +206,10 @@ class EmbeddedServer:
 
     def _ensure_reaper(self) -> None:
         try:
-            reaper_pid = int(self.reaper_pid_file.read_text())
+            reaper_pid, identity = self.reaper_pid_file.read_text().split(" ", 1)
         except (FileNotFoundError, ValueError):
-            reaper_pid = None
-        if reaper_pid and _process_start_time(reaper_pid) is not None:
+            reaper_pid, identity = "", ""
+        if reaper_pid.isdigit() and _is_same_process(int(reaper_pid), identity):
             return
         reaper = subprocess.Popen(
             [sys.executable, "-m", "config.embedded_db", "reap", str(self.data_dir)],
@@ -217,7 +220,7 @@ class EmbeddedServer:
             # Its own session: Ctrl-C in the terminal must not kill it with the others.
             start_new_session=True,
         )
-        self.reaper_pid_file.write_text(str(reaper.pid))
+        self.reaper_pid_file.write_text(f"{reaper.pid} {_identity(reaper.pid)}")
 
     def reap(self) -> None:
         """Stop the server once no registered process is alive, then exit."""
@@ -225,7 +228,7 @@ class EmbeddedServer:
             time.sleep(REAPER_INTERVAL_SECONDS)
             with self._locked():
                 try:
-                    registered_reaper = self.reaper_pid_file.read_text().strip()
+                    registered_reaper = self.reaper_pid_file.read_text().split(" ", 1)[0]
                 except FileNotFoundError:
                     registered_reaper = ""
                 if registered_reaper != str(os.getpid()):
@@ -233,7 +236,10 @@ class EmbeddedServer:
                 if self.living_users():
                     continue
                 if self.is_running():
-                    self.stop()
+                    try:
+                        self.stop()
+                    except RuntimeError:
+                        continue  # try again on the next round rather than give up
                 self.reaper_pid_file.unlink(missing_ok=True)
                 return
 
@@ -253,6 +259,11 @@ def _quiet_import():
         yield
 
 
+# Start times come from the boot time, which moves a little when the clock is stepped
+# (NTP, a resumed VM); a recycled pid starts far later than this.
+SAME_START_TOLERANCE_SECONDS = 5.0
+
+
 def _process_start_time(pid: int) -> float | None:
     """When the process started, or None when no such process lives (zombies count as dead)."""
     import psutil
@@ -264,6 +275,20 @@ def _process_start_time(pid: int) -> float | None:
         return process.create_time()
     except psutil.NoSuchProcess:
         return None
+
+
+def _identity(pid: int) -> str:
+    return repr(_process_start_time(pid))
+
+
+def _is_same_process(pid: int, identity: str) -> bool:
+    """Whether `pid` is still the process whose start time `identity` recorded."""
+    started = _process_start_time(pid)
+    try:
+        recorded = float(identity)
+    except ValueError:
+        return False
+    return started is not None and abs(started - recorded) < SAME_START_TOLERANCE_SECONDS
 
 
 if __name__ == "__main__":

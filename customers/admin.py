@@ -41,6 +41,8 @@ class CustomerSettingsAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.errors:
+            return cleaned  # the rules below need every field parsed
         candidate = CustomerSettings(id=self.instance.id, **cleaned)
         for field, error in services.customer_settings_errors(candidate).items():
             self.add_error(field, error)

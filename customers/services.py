@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -117,7 +117,7 @@ def customer_create(*, change: CustomerChange, number: int | None = None) -> Cus
         _check_ssn_is_free(change.ssn, settings=settings, exclude=None)
         customer.set_ssn(change.ssn)
     customer.full_clean()
-    customer.save(force_insert=True)
+    _save_with_unique_number(customer, force_insert=True)
     return customer
 
 
@@ -148,9 +148,22 @@ def customer_update(
         current.set_ssn(change.ssn)
     current.version = F("version") + 1
     current.full_clean(exclude=["version"])
-    current.save()
+    _save_with_unique_number(current)
     current.refresh_from_db()
     return current
+
+
+def _save_with_unique_number(customer: Customer, **options) -> None:
+    """Save; a typed number taken a moment ago by someone else gets a message, not a 500."""
+    try:
+        with transaction.atomic():
+            customer.save(**options)
+    except IntegrityError as error:
+        if "number" not in str(error):
+            raise
+        raise ValidationError(
+            {"number": f"Customer number {customer.number} was just taken: type another."}
+        ) from None
 
 
 @transaction.atomic

@@ -114,7 +114,9 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/customer_list.html", context)
 
 
-# Error reports (the 500 e-mail) must never carry a social security number.
+# Error reports (the 500 e-mail) must never carry a social security number, nor may a
+# cache keep the form that redisplays one.
+@never_cache
 @sensitive_post_parameters("ssn")
 @permission_required("customers.add_customer", raise_exception=True)
 def customer_create(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,7 @@
 """Writes to debtors. Rules that involve customers live in customers.services."""
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils.html import format_html, format_html_join
 
@@ -30,7 +30,14 @@ def debtor_create(*, values: dict, number: int | None = None) -> Debtor:
         number = next_debtor_number()
     debtor = Debtor(number=number, **values)
     debtor.full_clean()
-    debtor.save()
+    try:
+        with transaction.atomic():
+            debtor.save()
+    except IntegrityError:
+        # A typed number someone else took between the check and the save.
+        raise ValidationError(
+            {"number": f"Debtor number {number} was just taken: type another."}
+        ) from None
     return debtor
 
 

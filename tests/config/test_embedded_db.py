@@ -1,5 +1,6 @@
 """The embedded PostgreSQL server: used when DATABASE_URL is unset, stopped by the last user."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -84,3 +85,16 @@ def test_server_is_shared_and_stops_after_its_last_user_is_killed(tmp_path):
         for user in users:
             user.kill()
             user.wait()
+
+
+def test_registry_forgets_dead_processes_and_ignores_stray_files(tmp_path):
+    from config.embedded_db import EmbeddedServer, _identity
+
+    server = EmbeddedServer(tmp_path)
+    server.users_dir.mkdir()
+    (server.users_dir / str(os.getpid())).write_text(_identity(os.getpid()))
+    (server.users_dir / "999999999").write_text("12345.0")  # no such process
+    (server.users_dir / str(os.getppid())).write_text("1.0")  # pid alive, but recycled
+    (server.users_dir / ".DS_Store").write_text("")
+    assert server.living_users() == [os.getpid()]
+    assert sorted(p.name for p in server.users_dir.iterdir()) == [".DS_Store", str(os.getpid())]

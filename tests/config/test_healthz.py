@@ -25,3 +25,16 @@ def test_healthz_answers_503_when_database_is_unreachable():
     result = run_python(code, env=production_environment())
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "503"
+
+
+def test_healthz_is_not_redirected_to_https_in_production():
+    code = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "response = Client().get('/healthz', HTTP_HOST='kartotek.clinic.example')\n"
+        "print(response.status_code)"
+    )
+    result = run_python(code, env=production_environment())
+    assert result.returncode == 0, result.stderr
+    # 503: the test's database is unreachable; what matters is that it is not a 301.
+    assert result.stdout.strip().splitlines()[-1] == "503"

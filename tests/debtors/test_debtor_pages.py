@@ -126,3 +126,11 @@ def test_list_query_count_is_fixed(client, django_assert_max_num_queries):
 def test_odd_search_input_gives_a_page_not_an_error(client, query):
     DebtorFactory()
     assert client.get("/debtors/", {"q": query}).status_code == 200
+
+
+def test_next_page_link_keeps_search_and_group(client, monkeypatch):
+    monkeypatch.setattr("debtors.views.PAGE_SIZE", 1)
+    insurers = DebtorGroupFactory(name="Insurers")
+    DebtorFactory.create_batch(2, name="Tryg", group=insurers)
+    content = client.get("/debtors/", {"q": "tryg", "group": insurers.pk}).content.decode()
+    assert f"?q=tryg&amp;group={insurers.pk}&amp;page=2" in content
