@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("customers/", include("customers.urls")),
     path("debtors/", include("debtors.urls")),
+    path("contacts/", include("contacts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -103,7 +103,8 @@ def group_list(request: HttpRequest) -> HttpResponse:
             group = form.save()
             messages.success(request, f"Debtor group {group.name} created.")
             return redirect("debtors:groups")
-    groups = DebtorGroup.objects.annotate(debtor_count=Count("debtors"))
+    # Explicit order: an annotated (GROUP BY) query does not keep Meta.ordering.
+    groups = DebtorGroup.objects.annotate(debtor_count=Count("debtors")).order_by("name")
     return render(request, "debtors/group_list.html", {"groups": groups, "form": form})
 
 

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from accounts.models import User
+from contacts.models import Contact, ContactCategory, CustomerContact
 from customers.models import Customer, CustomerGroup
 from debtors.models import Debtor, DebtorGroup
 
@@ -70,3 +71,30 @@ class DebtorFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("company")
     kind = Debtor.Kind.COMPANY
     email = factory.Faker("company_email")
+
+
+class ContactCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactCategory
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    category = factory.SubFactory(ContactCategoryFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    description = "GP"
+    email = factory.Faker("email")
+
+
+class CustomerContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CustomerContact
+
+    customer = factory.SubFactory(CustomerFactory)
+    contact = factory.SubFactory(ContactFactory)

@@ -28,10 +28,12 @@ def contacts_like_tab(monkeypatch):
     )
 
 
-def test_information_is_the_first_and_default_tab(client):
+def test_information_is_the_first_and_default_tab(client, contacts_like_tab, customer_settings):
+    customer_settings(show_contacts=True)
     customer = CustomerFactory(first_name="Anna", last_name="Jensen", city="Vejle")
     content = client.get(f"/customers/{customer.id}/").content.decode()
-    assert content.index(">Information<") < content.find("Contacts") or "Contacts" not in content
+    assert content.index('href="?tab=information"') < content.index('href="?tab=contacts"')
+    assert 'aria-label="Information"' in content
     assert "Vejle" in content
 
 

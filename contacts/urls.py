@@ -1,0 +1,19 @@
+from django.urls import path
+
+from contacts import views
+
+app_name = "contacts"
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("categories/new/", views.category_create, name="category_create"),
+    path("categories/<int:category_id>/", views.category_detail, name="category"),
+    path("categories/<int:category_id>/delete/", views.category_delete, name="category_delete"),
+    path("categories/<int:category_id>/new/", views.contact_create, name="contact_create"),
+    path("<int:contact_id>/edit/", views.contact_edit, name="contact_edit"),
+    path("customer/<uuid:customer_id>/choose/", views.customer_contact_choose, name="choose"),
+    path(
+        "customer/<uuid:customer_id>/remove/<int:contact_id>/",
+        views.customer_contact_remove,
+        name="remove",
+    ),
+]

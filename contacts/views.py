@@ -1,0 +1,196 @@
+"""Staff pages of the contact directory and a customer's Contacts tab."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from contacts import services
+from contacts.forms import CategoryForm, ContactChoiceForm, ContactForm
+from contacts.models import Contact, ContactCategory, CustomerContact
+from customers.models import Customer, CustomerSettings
+
+CHOICES_SHOWN = 20
+
+
+def _customer_from_query(request: HttpRequest) -> Customer | None:
+    """The customer whose Contacts tab the user came from (?customer=<id>), if any."""
+    try:
+        return Customer.objects.filter(id=request.GET.get("customer") or None).first()
+    except ValidationError:
+        return None  # not a UUID
+
+
+def _with_customer(url: str, customer: Customer | None) -> str:
+    return f"{url}?customer={customer.id}" if customer else url
+
+
+def _get_customer_with_contacts_shown(request: HttpRequest, customer_id) -> Customer:
+    """The customer, when "Show contacts" is on: the tab and its actions exist only then."""
+    if not CustomerSettings.for_request(request).show_contacts:
+        raise Http404("Contacts are switched off in Back-end › Customer.")
+    return get_object_or_404(Customer, id=customer_id)
+
+
+def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
+    """The Contacts tab: the customer's chosen contacts, grouped by category."""
+    links = (
+        CustomerContact.objects.filter(customer=customer)
+        .select_related("contact__category")
+        .order_by(Lower("contact__category__name"), "contact__last_name", "contact__id")
+    )
+    return {"contact_links": links, "category_form": CategoryForm()}
+
+
+@permission_required("contacts.view_contactcategory", raise_exception=True)
+def directory(request: HttpRequest) -> HttpResponse:
+    """The staff Contacts section: every category, with how many contacts it holds."""
+    categories = ContactCategory.objects.annotate(contact_count=Count("contacts")).order_by(
+        Lower("name")
+    )
+    context = {"categories": categories, "category_form": CategoryForm()}
+    return render(request, "contacts/directory.html", context)
+
+
+@require_POST
+@permission_required("contacts.add_contactcategory", raise_exception=True)
+def category_create(request: HttpRequest) -> HttpResponse:
+    customer = _customer_from_query(request)
+    form = CategoryForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("name", form.non_field_errors()):
+            messages.error(request, error)
+        if customer:
+            return redirect(f"{reverse('customers:detail', args=[customer.id])}?tab=contacts")
+        return redirect("contacts:directory")
+    category = form.save()
+    messages.success(request, f"Category {category.name} created. Now add its contacts.")
+    return redirect(_with_customer(reverse("contacts:category", args=[category.pk]), customer))
+
+
+@permission_required("contacts.view_contactcategory", raise_exception=True)
+def category_detail(request: HttpRequest, category_id: int) -> HttpResponse:
+    """The "Edit category" page: rename at the top, contacts below, delete at the bottom."""
+    category = get_object_or_404(ContactCategory, pk=category_id)
+    rename_form = CategoryForm(request.POST or None, instance=category, prefix="rename")
+    if request.method == "POST":
+        if not request.user.has_perm("contacts.change_contactcategory"):
+            raise PermissionDenied
+        if rename_form.is_valid():
+            rename_form.save()
+            messages.success(request, "Category renamed.")
+            return redirect(request.get_full_path())
+    # Explicit order: an annotated (GROUP BY) query does not keep Meta.ordering.
+    contacts = category.contacts.annotate(customer_count=Count("customer_links")).order_by(
+        "created", "id"
+    )
+    context = {
+        "category": category,
+        "rename_form": rename_form,
+        "contacts": contacts,
+        "customer": _customer_from_query(request),
+    }
+    return render(request, "contacts/category_detail.html", context)
+
+
+@permission_required("contacts.delete_contactcategory", raise_exception=True)
+def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
+    category = get_object_or_404(ContactCategory, pk=category_id)
+    customer = _customer_from_query(request)
+    if request.method == "POST":
+        gone = services.category_delete(category=category)
+        messages.success(
+            request,
+            f"Category {category.name} deleted with {gone.contacts} contact(s); "
+            f"{gone.customer_links} place(s) on customer profiles removed.",
+        )
+        if customer:
+            return redirect(f"{reverse('customers:detail', args=[customer.id])}?tab=contacts")
+        return redirect("contacts:directory")
+    context = {
+        "category": category,
+        "counts": services.category_deletion(category),
+        "customer": customer,
+    }
+    return render(request, "contacts/category_confirm_delete.html", context)
+
+
+@permission_required("contacts.add_contact", raise_exception=True)
+def contact_create(request: HttpRequest, category_id: int) -> HttpResponse:
+    category = get_object_or_404(ContactCategory, pk=category_id)
+    customer = _customer_from_query(request)
+    form = ContactForm(request.POST or None, instance=Contact(category=category))
+    if request.method == "POST" and form.is_valid():
+        contact = form.save()
+        messages.success(request, f"Contact {contact.name} created.")
+        return redirect(_with_customer(reverse("contacts:category", args=[category.pk]), customer))
+    context = {"form": form, "category": category, "customer": customer}
+    return render(request, "contacts/contact_form.html", context)
+
+
+@permission_required("contacts.change_contact", raise_exception=True)
+def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = get_object_or_404(Contact.objects.select_related("category"), pk=contact_id)
+    customer = _customer_from_query(request)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Contact {contact.name} saved.")
+        if customer:
+            return redirect(f"{reverse('customers:detail', args=[customer.id])}?tab=contacts")
+        return redirect("contacts:category", contact.category_id)
+    context = {"form": form, "category": contact.category, "contact": contact}
+    return render(request, "contacts/contact_form.html", context | {"customer": customer})
+
+
+@permission_required(["customers.change_customer", "contacts.view_contact"], raise_exception=True)
+def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
+    """Search the directory (htmx type-ahead) and put the chosen contact on the profile."""
+    customer = _get_customer_with_contacts_shown(request, customer_id)
+    if request.method == "POST":
+        choice = ContactChoiceForm(request.POST)
+        if not choice.is_valid():
+            messages.error(request, "That contact no longer exists.")
+        else:
+            contact = choice.cleaned_data["contact"]
+            services.customer_contact_add(customer=customer, contact=contact)
+            messages.success(request, f"{contact.name} added to {customer.name}'s contacts.")
+        return redirect(f"{reverse('customers:detail', args=[customer.id])}?tab=contacts")
+    query = request.GET.get("q", "").replace("\x00", "").strip()
+    choices = Contact.objects.none()
+    if query:
+        matches = Q()
+        for field in ("first_name", "last_name", "organisation", "description", "email"):
+            matches |= Q(**{f"{field}__icontains": query})
+        matches |= Q(category__name__icontains=query)
+        choices = (
+            Contact.objects.filter(matches)
+            .exclude(customer_links__customer=customer)
+            .select_related("category")
+            .order_by("last_name", "first_name")[:CHOICES_SHOWN]
+        )
+    context = {"customer": customer, "query": query, "choices": choices}
+    return render(request, "contacts/partials/choices.html", context)
+
+
+@permission_required("customers.change_customer", raise_exception=True)
+def customer_contact_remove(request: HttpRequest, customer_id, contact_id: int) -> HttpResponse:
+    customer = _get_customer_with_contacts_shown(request, customer_id)
+    link = get_object_or_404(
+        CustomerContact.objects.select_related("contact"), customer=customer, contact_id=contact_id
+    )
+    if request.method == "POST":
+        services.customer_contact_remove(customer=customer, contact=link.contact)
+        messages.success(
+            request,
+            f"{link.contact.name} removed from {customer.name}'s contacts "
+            "(still in the directory).",
+        )
+        return redirect(f"{reverse('customers:detail', args=[customer.id])}?tab=contacts")
+    context = {"customer": customer, "contact": link.contact}
+    return render(request, "contacts/customer_contact_confirm_remove.html", context)

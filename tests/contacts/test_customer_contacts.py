@@ -1,0 +1,109 @@
+"""A customer's Contacts tab: shown with "Show contacts", choose by searching, remove."""
+
+import pytest
+
+from contacts.models import Contact, CustomerContact
+from tests.factories import ContactFactory, CustomerContactFactory, CustomerFactory
+
+
+@pytest.fixture
+def client(client_for, receptionist):
+    return client_for(receptionist)
+
+
+@pytest.fixture
+def contacts_on(customer_settings):
+    return customer_settings(show_contacts=True)
+
+
+def test_contacts_tab_is_shown_only_when_show_contacts_is_on(client, customer_settings):
+    customer = CustomerFactory()
+    customer_settings(show_contacts=True)
+    assert 'href="?tab=contacts"' in client.get(f"/customers/{customer.id}/").content.decode()
+    customer_settings(show_contacts=False)
+    assert 'href="?tab=contacts"' not in client.get(f"/customers/{customer.id}/").content.decode()
+
+
+def test_actions_are_refused_when_show_contacts_is_off(client, customer_settings):
+    customer = CustomerFactory()
+    contact = ContactFactory()
+    customer_settings(show_contacts=False)
+    url = f"/contacts/customer/{customer.id}/choose/"
+    assert client.post(url, {"contact": contact.pk}).status_code == 404
+    assert not CustomerContact.objects.exists()
+
+
+def test_chosen_contacts_are_grouped_by_category(client, contacts_on):
+    customer = CustomerFactory()
+    CustomerContactFactory(customer=customer, contact__category__name="Insurers")
+    CustomerContactFactory(customer=customer, contact__category__name="Doctors")
+    content = client.get(f"/customers/{customer.id}/", {"tab": "contacts"}).content.decode()
+    assert content.index(">Doctors<") < content.index(">Insurers<")
+
+
+def test_search_offers_matching_contacts_not_yet_chosen(client, contacts_on):
+    customer = CustomerFactory()
+    ContactFactory(last_name="Jensen", description="GP")
+    ContactFactory(last_name="Hansen", description="Dermatologist")
+    chosen = ContactFactory(last_name="Jensen-Berg")
+    CustomerContactFactory(customer=customer, contact=chosen)
+    content = client.get(
+        f"/contacts/customer/{customer.id}/choose/", {"q": "jens"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Jensen" in content
+    assert "Hansen" not in content
+    assert "Jensen-Berg" not in content
+
+
+def test_choosing_puts_the_contact_on_the_profile(client, contacts_on):
+    customer, contact = CustomerFactory(), ContactFactory(first_name="Ida", last_name="Holm")
+    response = client.post(
+        f"/contacts/customer/{customer.id}/choose/", {"contact": contact.pk}, follow=True
+    )
+    assert "Ida Holm added to" in response.content.decode()
+    assert CustomerContact.objects.filter(customer=customer, contact=contact).exists()
+
+
+@pytest.mark.parametrize("posted", ["abc", "99999"])
+def test_choosing_a_bogus_contact_gives_a_message(client, contacts_on, posted):
+    customer = CustomerFactory()
+    response = client.post(
+        f"/contacts/customer/{customer.id}/choose/", {"contact": posted}, follow=True
+    )
+    assert "That contact no longer exists." in response.content.decode()
+
+
+def test_remove_asks_first_and_keeps_the_directory_contact(client, contacts_on):
+    link = CustomerContactFactory()
+    url = f"/contacts/customer/{link.customer_id}/remove/{link.contact_id}/"
+    assert "stays in the directory" in client.get(url).content.decode()
+    assert CustomerContact.objects.exists()
+    client.post(url)
+    assert not CustomerContact.objects.exists()
+    assert Contact.objects.exists()
+
+
+def test_another_customers_link_cannot_be_removed_through_this_customer(client, contacts_on):
+    link = CustomerContactFactory()
+    other = CustomerFactory()
+    url = f"/contacts/customer/{other.id}/remove/{link.contact_id}/"
+    assert client.post(url).status_code == 404
+    assert CustomerContact.objects.exists()
+
+
+def test_contacts_tab_query_count_does_not_grow_with_its_contacts(
+    client, contacts_on, django_assert_max_num_queries
+):
+    customer = CustomerFactory()
+    for _ in range(15):
+        CustomerContactFactory(customer=customer)
+    # session, user, permissions (2), customer, settings, links with contacts and categories
+    with django_assert_max_num_queries(7):
+        response = client.get(f"/customers/{customer.id}/", {"tab": "contacts"})
+    assert response.status_code == 200
+
+
+def test_deleting_a_customer_warns_about_chosen_contacts(client_for, administrator, contacts_on):
+    link = CustomerContactFactory()
+    content = client_for(administrator).get(f"/customers/{link.customer_id}/delete/").content
+    assert "the choice of 1 directory contact(s)" in content.decode()

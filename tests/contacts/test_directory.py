@@ -1,0 +1,112 @@
+"""The contact directory: categories and contacts, global to all customers."""
+
+import pytest
+
+from contacts.models import Contact, ContactCategory, CustomerContact
+from tests.factories import (
+    ContactCategoryFactory,
+    ContactFactory,
+    CustomerContactFactory,
+    CustomerFactory,
+)
+
+
+@pytest.fixture
+def client(client_for, receptionist):
+    return client_for(receptionist)
+
+
+def _contact(**changes):
+    return {"last_name": "Holm", "first_name": "Ida", "email": "ida@lægehus.dk"} | changes
+
+
+def test_creating_a_category_from_a_customer_lands_on_its_page(client):
+    customer = CustomerFactory()
+    response = client.post(
+        f"/contacts/categories/new/?customer={customer.id}", {"name": "Doctors"}, follow=True
+    )
+    category = ContactCategory.objects.get()
+    assert response.request["PATH_INFO"] == f"/contacts/categories/{category.pk}/"
+    assert "Category Doctors created." in response.content.decode()
+    assert f'href="/customers/{customer.id}/?tab=contacts"' in response.content.decode()
+
+
+def test_category_names_are_unique_whatever_the_case(client):
+    ContactCategoryFactory(name="Doctors")
+    response = client.post("/contacts/categories/new/", {"name": "DOCTORS"}, follow=True)
+    assert "A contact category with this name already exists." in response.content.decode()
+    assert ContactCategory.objects.count() == 1
+
+
+def test_category_is_renamed_at_the_top_of_its_page(client):
+    category = ContactCategoryFactory(name="Doctors")
+    client.post(f"/contacts/categories/{category.pk}/", {"rename-name": "GPs"})
+    assert ContactCategory.objects.get().name == "GPs"
+
+
+def test_new_contact_appears_at_the_bottom_of_its_category(client):
+    category = ContactCategoryFactory(name="Doctors")
+    ContactFactory(category=category, last_name="Aaberg")
+    response = client.post(f"/contacts/categories/{category.pk}/new/", _contact(), follow=True)
+    content = response.content.decode()
+    assert "Contact Ida Holm created." in content
+    assert content.index("Aaberg") < content.rindex("Ida Holm")
+
+
+@pytest.mark.parametrize("missing", [{"email": ""}, {"last_name": ""}])
+def test_contact_needs_a_name_and_an_email_or_phone(client, missing):
+    category = ContactCategoryFactory()
+    response = client.post(f"/contacts/categories/{category.pk}/new/", _contact(**missing))
+    content = response.content.decode()
+    assert "Enter an email address or a phone number." in content or "required" in content
+    assert not Contact.objects.exists()
+
+
+def test_a_phone_number_alone_is_enough(client):
+    category = ContactCategoryFactory()
+    client.post(f"/contacts/categories/{category.pk}/new/", _contact(email="", phone="86 12 34 56"))
+    assert str(Contact.objects.get().phone) == "+4586123456"
+
+
+def test_contact_is_edited(client):
+    contact = ContactFactory(description="GP")
+    data = _contact(description="Dermatologist")
+    client.post(f"/contacts/{contact.pk}/edit/", data)
+    assert Contact.objects.get().description == "Dermatologist"
+
+
+def test_each_contact_shows_on_how_many_customers_it_is_used(client):
+    contact = ContactFactory(last_name="Holm")
+    CustomerContactFactory.create_batch(3, contact=contact)
+    content = client.get(f"/contacts/categories/{contact.category_id}/").content.decode()
+    assert "Used on 3 customers" in content
+
+
+def test_delete_warning_counts_contacts_and_customer_links(client):
+    category = ContactCategoryFactory(name="Doctors")
+    first, second = ContactFactory.create_batch(2, category=category)
+    customer = CustomerFactory()
+    CustomerContactFactory(contact=first, customer=customer)
+    CustomerContactFactory(contact=second, customer=customer)
+    CustomerContactFactory(contact=second)
+    content = client.get(f"/contacts/categories/{category.pk}/delete/").content.decode()
+    assert "<strong>2 contacts</strong>" in content
+    assert "<strong>3 places</strong> on the profiles of 2 customers" in content
+    assert ContactCategory.objects.exists()
+
+
+def test_deleting_a_category_takes_its_contacts_and_links_but_not_customers(client):
+    category = ContactCategoryFactory(name="Doctors")
+    CustomerContactFactory(contact=ContactFactory(category=category))
+    response = client.post(f"/contacts/categories/{category.pk}/delete/", follow=True)
+    assert "Category Doctors deleted with 1 contact(s)" in response.content.decode()
+    assert not Contact.objects.exists()
+    assert not CustomerContact.objects.exists()
+    assert CustomerFactory._meta.model.objects.count() == 1
+
+
+def test_therapist_may_use_the_directory_but_nobody_else(client_for, therapist, nobody):
+    assert client_for(therapist).get("/contacts/").status_code == 200
+    assert client_for(nobody).get("/contacts/").status_code == 403
+    assert client_for(nobody).post("/contacts/categories/new/", {"name": "X"}).status_code == 403
+    assert not ContactCategory.objects.exists()

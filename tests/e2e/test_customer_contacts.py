@@ -1,0 +1,39 @@
+"""Staff build the contact directory from a customer's profile and choose from it."""
+
+from contacts.models import Contact, CustomerContact
+from customers.models import CustomerSettings
+from tests.factories import CustomerFactory
+
+
+def test_category_and_contact_made_on_one_customer_are_chosen_on_another(
+    page, live_server, receptionist, sign_in, screenshot
+):
+    CustomerSettings.objects.filter(id=1).update(show_contacts=True)
+    first = CustomerFactory(first_name="Anna", last_name="Jensen")
+    second = CustomerFactory(first_name="Bo", last_name="Berg")
+    sign_in(receptionist)
+
+    page.goto(f"{live_server.url}/customers/{first.id}/?tab=contacts")
+    page.get_by_label("Category name").fill("General practitioners")
+    page.get_by_role("button", name="Create category").click()
+    page.get_by_role("heading", name="Edit category").wait_for()
+    page.get_by_role("link", name="Create new contact").click()
+    page.get_by_label("First name").fill("Ida")
+    page.get_by_label("Last name or organisation name").fill("Holm")
+    page.get_by_label("Description").fill("GP")
+    page.get_by_label("Phone", exact=True).fill("86 12 34 56")
+    page.get_by_role("button", name="Create new contact").click()
+    page.get_by_text("Contact Ida Holm created.").wait_for()
+
+    page.goto(f"{live_server.url}/customers/{second.id}/?tab=contacts")
+    page.get_by_label("Choose a contact for Bo Berg").fill("holm")
+    page.get_by_role("button", name="Choose Ida Holm").click()
+    page.get_by_text("Ida Holm added to Bo Berg's contacts.").wait_for()
+    screenshot("contacts-tab")
+    assert page.get_by_role("heading", name="General practitioners").is_visible()
+
+    page.get_by_role("link", name="Remove Ida Holm from Bo Berg").click()
+    page.get_by_role("button", name="Remove").click()
+    page.get_by_text("removed from Bo Berg's contacts").wait_for()
+    assert not CustomerContact.objects.exists()
+    assert Contact.objects.filter(last_name="Holm").exists()
