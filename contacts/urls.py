@@ -9,6 +9,16 @@ urlpatterns = [
     path("categories/<int:category_id>/", views.category_detail, name="category"),
     path("categories/<int:category_id>/delete/", views.category_delete, name="category_delete"),
     path("categories/<int:category_id>/new/", views.contact_create, name="contact_create"),
+    path("categories/<int:category_id>/export.csv", views.category_export_csv, name="export_csv"),
+    path(
+        "categories/<int:category_id>/export.vcf", views.category_export_vcard, name="export_vcard"
+    ),
+    path("categories/<int:category_id>/import/", views.category_import, name="category_import"),
+    path(
+        "categories/<int:category_id>/import/confirm/",
+        views.category_import_confirm,
+        name="category_import_confirm",
+    ),
     path("<int:contact_id>/edit/", views.contact_edit, name="contact_edit"),
     path("customer/<uuid:customer_id>/choose/", views.customer_contact_choose, name="choose"),
     path(

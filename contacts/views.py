@@ -8,10 +8,12 @@ from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from contacts import services
-from contacts.forms import CategoryForm, ContactChoiceForm, ContactForm
+from config.spreadsheet import csv_response
+from contacts import services, transfer
+from contacts.forms import CategoryForm, ContactChoiceForm, ContactForm, ImportForm
 from contacts.models import Contact, ContactCategory, CustomerContact
 from customers.models import Customer, CustomerSettings
 
@@ -194,3 +196,69 @@ def customer_contact_remove(request: HttpRequest, customer_id, contact_id: int) 
         return redirect(f"{reverse('customers:detail', args=[customer.id])}?tab=contacts")
     context = {"customer": customer, "contact": link.contact}
     return render(request, "contacts/customer_contact_confirm_remove.html", context)
+
+
+IMPORT_SESSION_KEY = "contact_import"
+
+
+def _export_contacts(category: ContactCategory):
+    return category.contacts.order_by("created", "id")
+
+
+@permission_required("contacts.view_contact", raise_exception=True)
+def category_export_csv(request: HttpRequest, category_id: int) -> HttpResponse:
+    category = get_object_or_404(ContactCategory, pk=category_id)
+    filename = f"{slugify(category.name) or 'contacts'}.csv"
+    return csv_response(filename, transfer.HEADER, transfer.csv_rows(_export_contacts(category)))
+
+
+@permission_required("contacts.view_contact", raise_exception=True)
+def category_export_vcard(request: HttpRequest, category_id: int) -> HttpResponse:
+    category = get_object_or_404(ContactCategory, pk=category_id)
+    cards = "".join(transfer.vcards(_export_contacts(category), category))
+    response = HttpResponse(cards, content_type="text/vcard; charset=utf-8")
+    filename = f"{slugify(category.name) or 'contacts'}.vcf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@permission_required("contacts.add_contact", raise_exception=True)
+def category_import(request: HttpRequest, category_id: int) -> HttpResponse:
+    """Upload a CSV file and see what would be imported, row by row, before anything is."""
+    category = get_object_or_404(ContactCategory, pk=category_id)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        preview = transfer.read_csv(form.cleaned_data["file"])
+        if preview.rows:
+            # The checked file waits in the session (stored in the database, so any app
+            # server can take the confirmation) until the user imports or leaves it.
+            request.session[IMPORT_SESSION_KEY] = {
+                "category": category.pk,
+                "text": form.cleaned_data["file"],
+            }
+    context = {"category": category, "form": form, "preview": preview}
+    return render(request, "contacts/category_import.html", context)
+
+
+@require_POST
+@permission_required("contacts.add_contact", raise_exception=True)
+def category_import_confirm(request: HttpRequest, category_id: int) -> HttpResponse:
+    category = get_object_or_404(ContactCategory, pk=category_id)
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    if not pending or pending.get("category") != category.pk:
+        messages.error(request, "Upload the file again: the checked file is no longer here.")
+        return redirect("contacts:category_import", category.pk)
+    preview = transfer.read_csv(pending["text"])
+    if preview.bad and not request.POST.get("skip_bad_rows"):
+        messages.error(
+            request,
+            f"Nothing was imported: {len(preview.bad)} row(s) have errors. Correct the file, "
+            "or tick “Skip the rows with errors”.",
+        )
+        return redirect("contacts:category_import", category.pk)
+    imported = transfer.import_rows(category=category, rows=preview.good)
+    del request.session[IMPORT_SESSION_KEY]
+    skipped = f", {len(preview.bad)} row(s) with errors skipped" if preview.bad else ""
+    messages.success(request, f"{imported} contact(s) imported into {category.name}{skipped}.")
+    return redirect("contacts:category", category.pk)

@@ -1,0 +1,52 @@
+"""CSV files in and out: the one place that makes cells safe for spreadsheets.
+
+Every export goes through `csv_response`, so every cell passes `neutralise`: a cell that
+begins with =, +, -, @, a tab, a carriage return or NUL would be run as a formula by a
+spreadsheet ("=HYPERLINK(...)" exfiltrating data), so it gets a leading apostrophe; a
+plain negative number like -5 stays as it is. Imports undo that with `restore`.
+"""
+
+import csv
+import re
+from collections.abc import Iterable
+
+from django.http import StreamingHttpResponse
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+PLAIN_NUMBER = re.compile(r"-\d+(?:[.,]\d+)?")
+
+
+def neutralise(value) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def restore(text: str) -> str:
+    """The cell as it was before `neutralise` (for files we exported and get back)."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+class _Echo:
+    """A file-like object whose write() returns what it is given (for csv.writer)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
+    """Stream a CSV download: UTF-8 with a BOM (so spreadsheets read æøå), cells neutralised."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"
+        yield writer.writerow([neutralise(cell) for cell in header])
+        for row in rows:
+            yield writer.writerow([neutralise(cell) for cell in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
