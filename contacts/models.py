@@ -5,8 +5,9 @@ Deleting a category takes its contacts and their links to customers with it (the
 asks for that), after a warning that counts what goes (contacts.views.category_delete).
 """
 
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Concat, Lower
 from phonenumber_field.modelfields import PhoneNumberField
 
 
@@ -27,6 +28,46 @@ class ContactCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ContactQuerySet(models.QuerySet):
+    def search(self, text: str) -> "ContactQuerySet":
+        """Contacts whose name, organisation, description, email or category contain
+        `text`, or whose phone numbers contain its digits."""
+        text = text.replace("\x00", "").strip()
+        if not text:
+            return self.none()
+        matches = models.Q(category__name__icontains=text)
+        for name in ("first_name", "last_name", "organisation", "description", "email"):
+            matches |= models.Q(**{f"{name}__icontains": text})
+        digits = "".join(c for c in text if "0" <= c <= "9")
+        if len(digits) >= 3 and not any(c.isalpha() for c in text):
+            matches |= models.Q(phone__contains=digits) | models.Q(mobile__contains=digits)
+        return self.filter(matches)
+
+    def possible_duplicates(self, contact: "Contact") -> "ContactQuerySet":
+        """Other contacts with a similar name and the same email or phone number."""
+        same_reach = models.Q()
+        if contact.email:
+            same_reach |= models.Q(email__iexact=contact.email)
+        for number in filter(None, (contact.phone, contact.mobile)):
+            same_reach |= models.Q(phone=number) | models.Q(mobile=number)
+        if not same_reach:
+            return self.none()
+        name = f"{contact.first_name} {contact.last_name}".strip()
+        full_name = Concat("first_name", models.Value(" "), "last_name")
+        return (
+            self.filter(same_reach)
+            .exclude(pk=contact.pk)
+            .annotate(name_similarity=TrigramSimilarity(full_name, name))
+            .filter(name_similarity__gte=DUPLICATE_NAME_SIMILARITY)
+            .select_related("category")
+        )
+
+
+# How alike two names must be (pg_trgm similarity, 0-1) to call contacts possible
+# duplicates: "Ida Holm" and "Ida Holm-Berg" are, "Ida Holm" and "Bo Berg" are not.
+DUPLICATE_NAME_SIMILARITY = 0.45
 
 
 class Contact(models.Model):
@@ -50,6 +91,8 @@ class Contact(models.Model):
     notes = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         # New contacts appear at the bottom of their category.

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +18,7 @@ from contacts.models import Contact, ContactCategory, CustomerContact
 from customers.models import Customer, CustomerSettings
 
 CHOICES_SHOWN = 20
+DIRECTORY_RESULTS = 100
 
 
 def _customer_from_query(request: HttpRequest) -> Customer | None:
@@ -55,7 +56,19 @@ def directory(request: HttpRequest) -> HttpResponse:
     categories = ContactCategory.objects.annotate(contact_count=Count("contacts")).order_by(
         Lower("name")
     )
-    context = {"categories": categories, "category_form": CategoryForm()}
+    query = request.GET.get("q", "").replace("\x00", "").strip()
+    found = (
+        Contact.objects.search(query)
+        .select_related("category")
+        .annotate(customer_count=Count("customer_links"))
+        .order_by("last_name", "first_name", "id")[:DIRECTORY_RESULTS]
+    )
+    context = {
+        "categories": categories,
+        "category_form": CategoryForm(),
+        "query": query,
+        "found": found,
+    }
     return render(request, "contacts/directory.html", context)
 
 
@@ -127,11 +140,17 @@ def contact_create(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
     customer = _customer_from_query(request)
     form = ContactForm(request.POST or None, instance=Contact(category=category))
+    duplicates = []
     if request.method == "POST" and form.is_valid():
-        contact = form.save()
-        messages.success(request, f"Contact {contact.name} created.")
-        return redirect(_with_customer(reverse("contacts:category", args=[category.pk]), customer))
-    context = {"form": form, "category": category, "customer": customer}
+        # A hint, not a rule: the user sees the look-alikes and may save anyway.
+        if not request.POST.get("save_anyway"):
+            duplicates = list(Contact.objects.possible_duplicates(form.instance)[:5])
+        if not duplicates:
+            contact = form.save()
+            messages.success(request, f"Contact {contact.name} created.")
+            target = reverse("contacts:category", args=[category.pk])
+            return redirect(_with_customer(target, customer))
+    context = {"form": form, "category": category, "customer": customer, "duplicates": duplicates}
     return render(request, "contacts/contact_form.html", context)
 
 
@@ -164,18 +183,12 @@ def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
             messages.success(request, f"{contact.name} added to {customer.name}'s contacts.")
         return redirect(f"{reverse('customers:detail', args=[customer.id])}?tab=contacts")
     query = request.GET.get("q", "").replace("\x00", "").strip()
-    choices = Contact.objects.none()
-    if query:
-        matches = Q()
-        for field in ("first_name", "last_name", "organisation", "description", "email"):
-            matches |= Q(**{f"{field}__icontains": query})
-        matches |= Q(category__name__icontains=query)
-        choices = (
-            Contact.objects.filter(matches)
-            .exclude(customer_links__customer=customer)
-            .select_related("category")
-            .order_by("last_name", "first_name")[:CHOICES_SHOWN]
-        )
+    choices = (
+        Contact.objects.search(query)
+        .exclude(customer_links__customer=customer)
+        .select_related("category")
+        .order_by("last_name", "first_name")[:CHOICES_SHOWN]
+    )
     context = {"customer": customer, "query": query, "choices": choices}
     return render(request, "contacts/partials/choices.html", context)
 

@@ -110,3 +110,52 @@ def test_therapist_may_use_the_directory_but_nobody_else(client_for, therapist, 
     assert client_for(nobody).get("/contacts/").status_code == 403
     assert client_for(nobody).post("/contacts/categories/new/", {"name": "X"}).status_code == 403
     assert not ContactCategory.objects.exists()
+
+
+def test_a_likely_duplicate_is_pointed_out_and_can_still_be_saved(client):
+    category = ContactCategoryFactory(name="Doctors")
+    existing = ContactFactory(first_name="Ida", last_name="Holm", email="ida@holm.dk")
+    url = f"/contacts/categories/{category.pk}/new/"
+    first = client.post(url, _contact(first_name="Ida", last_name="Holm", email="IDA@holm.dk"))
+    content = first.content.decode()
+    assert "Possible duplicate." in content
+    assert f'href="/contacts/categories/{existing.category_id}/"' in content
+    assert Contact.objects.count() == 1
+    second = client.post(
+        url, _contact(first_name="Ida", last_name="Holm", email="IDA@holm.dk", save_anyway="1")
+    )
+    assert second.status_code == 302
+    assert Contact.objects.count() == 2
+
+
+def test_same_phone_with_a_similar_name_is_a_likely_duplicate(client):
+    category = ContactCategoryFactory()
+    ContactFactory(first_name="Ida", last_name="Holm-Berg", email="", phone="+4586123456")
+    response = client.post(
+        f"/contacts/categories/{category.pk}/new/",
+        _contact(email="", phone="86 12 34 56"),
+    )
+    assert "Possible duplicate." in response.content.decode()
+
+
+def test_a_namesake_with_other_contact_details_is_no_duplicate(client):
+    category = ContactCategoryFactory()
+    ContactFactory(first_name="Ida", last_name="Holm", email="other@x.dk")
+    response = client.post(f"/contacts/categories/{category.pk}/new/", _contact())
+    assert response.status_code == 302
+    assert Contact.objects.count() == 2
+
+
+def test_directory_searches_all_contacts_across_categories(client, django_assert_max_num_queries):
+    ContactFactory(last_name="Holm", description="Dermatologist", category__name="Skin")
+    ContactFactory(last_name="Berg", description="GP", category__name="Doctors")
+    ContactFactory(last_name="Lund", description="Caseworker", phone="+4586123456")
+    for query, found, absent in [
+        ("dermat", "Holm", "Berg"),
+        ("doctors", "Berg", "Holm"),
+        ("8612", "Lund", "Berg"),
+    ]:
+        with django_assert_max_num_queries(7):
+            content = client.get("/contacts/", {"q": query}).content.decode()
+        assert found in content
+        assert absent not in content
