@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from config.forms import show_service_errors
 from customers import profile, services
 from customers.forms import (
     CustomerForm,
@@ -68,15 +69,6 @@ def _get_customer(request: HttpRequest, customer_id) -> Customer:
     return get_object_or_404(Customer.objects.for_profile(), id=customer_id)
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it names, or at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
-
 @never_cache
 @sensitive_post_parameters("ssn")
 @permission_required("customers.view_customer", raise_exception=True)
@@ -128,7 +120,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
                 change=form.change(), number=form.cleaned_data.get("number")
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"Customer {customer.name} ({customer.number}) created.")
             return redirect("customers:detail", customer.id)
@@ -168,7 +160,7 @@ def customer_edit(request: HttpRequest, customer_id) -> HttpResponse:
                 number=form.cleaned_data.get("number"),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, "Customer information saved.")
             return redirect("customers:detail", customer.id)
@@ -211,7 +203,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
         try:
             services.customer_settings_update(values=values)
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, "The customer settings have been updated.")
             return redirect("customers:settings")

@@ -9,20 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from config.forms import show_service_errors
 from debtors import services
 from debtors.forms import DebtorFilterForm, DebtorForm, DebtorGroupForm
 from debtors.models import Debtor, DebtorGroup
 from debtors.usage import debtor_users
 
 PAGE_SIZE = 50
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 @permission_required("debtors.view_debtor", raise_exception=True)
@@ -49,7 +42,7 @@ def debtor_create(request: HttpRequest) -> HttpResponse:
                 values=form.values(), number=form.cleaned_data.get("number")
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"Debtor {debtor} created.")
             return redirect("debtors:detail", debtor.pk)
@@ -71,7 +64,7 @@ def debtor_edit(request: HttpRequest, debtor_id: int) -> HttpResponse:
         try:
             services.debtor_update(debtor=debtor, values=form.values())
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, "Debtor saved.")
             return redirect("debtors:detail", debtor.pk)
