@@ -37,3 +37,23 @@ def test_category_and_contact_made_on_one_customer_are_chosen_on_another(
     page.get_by_text("removed from Bo Berg's contacts").wait_for()
     assert not CustomerContact.objects.exists()
     assert Contact.objects.filter(last_name="Holm").exists()
+
+
+def test_a_contact_is_chosen_with_the_keyboard_alone(page, live_server, receptionist, sign_in):
+    from tests.factories import ContactFactory
+
+    CustomerSettings.objects.filter(id=1).update(show_contacts=True)
+    customer = CustomerFactory(first_name="Bo", last_name="Berg")
+    ContactFactory(first_name="Ida", last_name="Holm", description="GP")
+    ContactFactory(first_name="Ivar", last_name="Holmgaard", description="GP")
+    sign_in(receptionist)
+    page.goto(f"{live_server.url}/customers/{customer.id}/?tab=contacts")
+    search = page.get_by_label("Choose a contact for Bo Berg")
+    search.fill("holm")
+    page.get_by_role("button", name="Choose Ivar Holmgaard").wait_for()
+    search.press("ArrowDown")  # first result: Holm
+    page.keyboard.press("ArrowDown")  # second: Holmgaard
+    page.keyboard.press("ArrowUp")  # back to Holm
+    page.keyboard.press("Enter")
+    page.get_by_text("Ida Holm added to Bo Berg's contacts.").wait_for()
+    assert list(CustomerContact.objects.values_list("contact__last_name", flat=True)) == ["Holm"]
