@@ -33,6 +33,10 @@ def _with_customer(url: str, customer: Customer | None) -> str:
     return f"{url}?customer={customer.id}" if customer else url
 
 
+def _to_contacts_tab(customer: Customer) -> HttpResponse:
+    return redirect(f"{reverse('customers:detail', args=[customer.id])}?tab=contacts")
+
+
 def _get_customer_with_contacts_shown(request: HttpRequest, customer_id) -> Customer:
     """The customer, when "Show contacts" is on: the tab and its actions exist only then."""
     if not CustomerSettings.for_request(request).show_contacts:
@@ -56,7 +60,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     categories = ContactCategory.objects.annotate(contact_count=Count("contacts")).order_by(
         Lower("name")
     )
-    query = request.GET.get("q", "").replace("\x00", "").strip()
+    query = request.GET.get("q", "").strip()
     found = (
         Contact.objects.search(query)
         .select_related("category")
@@ -81,7 +85,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
         for error in form.errors.get("name", form.non_field_errors()):
             messages.error(request, error)
         if customer:
-            return redirect(f"{reverse('customers:detail', args=[customer.id])}?tab=contacts")
+            return _to_contacts_tab(customer)
         return redirect("contacts:directory")
     category = form.save()
     messages.success(request, f"Category {category.name} created. Now add its contacts.")
@@ -125,7 +129,7 @@ def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
             f"{gone.customer_links} place(s) on customer profiles removed.",
         )
         if customer:
-            return redirect(f"{reverse('customers:detail', args=[customer.id])}?tab=contacts")
+            return _to_contacts_tab(customer)
         return redirect("contacts:directory")
     context = {
         "category": category,
@@ -163,7 +167,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
         form.save()
         messages.success(request, f"Contact {contact.name} saved.")
         if customer:
-            return redirect(f"{reverse('customers:detail', args=[customer.id])}?tab=contacts")
+            return _to_contacts_tab(customer)
         return redirect("contacts:category", contact.category_id)
     context = {"form": form, "category": contact.category, "contact": contact}
     return render(request, "contacts/contact_form.html", context | {"customer": customer})
@@ -181,8 +185,8 @@ def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
             contact = choice.cleaned_data["contact"]
             services.customer_contact_add(customer=customer, contact=contact)
             messages.success(request, f"{contact.name} added to {customer.name}'s contacts.")
-        return redirect(f"{reverse('customers:detail', args=[customer.id])}?tab=contacts")
-    query = request.GET.get("q", "").replace("\x00", "").strip()
+        return _to_contacts_tab(customer)
+    query = request.GET.get("q", "").strip()
     choices = (
         Contact.objects.search(query)
         .exclude(customer_links__customer=customer)
@@ -206,7 +210,7 @@ def customer_contact_remove(request: HttpRequest, customer_id, contact_id: int) 
             f"{link.contact.name} removed from {customer.name}'s contacts "
             "(still in the directory).",
         )
-        return redirect(f"{reverse('customers:detail', args=[customer.id])}?tab=contacts")
+        return _to_contacts_tab(customer)
     context = {"customer": customer, "contact": link.contact}
     return render(request, "contacts/customer_contact_confirm_remove.html", context)
 

@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 
 from config import crypto
 from customers.models import Customer, CustomerSettings
+from customers.models.settings import SINGLETON_ID
 from debtors.models import Debtor
 from debtors.services import debtor_create
 
@@ -46,7 +47,8 @@ class CustomerChange:
 
 
 def _locked_settings() -> CustomerSettings:
-    return CustomerSettings.objects.select_for_update().get(id=CustomerSettings.load().id)
+    locked = CustomerSettings.objects.select_for_update()
+    return locked.get_or_create(id=SINGLETON_ID)[0]
 
 
 def _allowed_fields(fields: dict[str, Any], settings: CustomerSettings) -> dict[str, Any]:

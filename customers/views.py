@@ -76,7 +76,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     """The list, searched by the `q` in the URL; or, posted, by a whole social security
     number, which must never travel in a URL (browser history, access logs)."""
     settings = CustomerSettings.for_request(request)
-    query = request.GET.get("q", "").replace("\x00", "").strip()
+    query = request.GET.get("q", "").strip()
     sort = request.GET.get("sort", "name")
     if sort not in SORTS:
         sort = "name"
@@ -224,6 +224,7 @@ def customer_debtor(request: HttpRequest, customer_id) -> HttpResponse:
     customer = _get_customer(request, customer_id)
     settings = CustomerSettings.for_request(request)
     role = _debtor_role(request)
+    label = settings.secondary_debtor_field_name if role == "secondary" else "Debtor"
     if request.method == "POST":
         choice = DebtorChoiceForm(request.POST)
         if not choice.is_valid():
@@ -237,7 +238,6 @@ def customer_debtor(request: HttpRequest, customer_id) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, error.messages[0])
             return redirect(f"{request.path}?role={role}")
-        label = settings.secondary_debtor_field_name if role == "secondary" else "Debtor"
         messages.success(request, f"{label} {'set to ' + debtor.name if debtor else 'removed'}.")
         return redirect("customers:detail", customer.id)
 
@@ -253,7 +253,7 @@ def customer_debtor(request: HttpRequest, customer_id) -> HttpResponse:
         "role": role,
         "query": query,
         "choices": choices[:DEBTOR_CHOICES_SHOWN],
-        "label": settings.secondary_debtor_field_name if role == "secondary" else "Debtor",
+        "label": label,
     }
     template = "customers/customer_debtor.html"
     return render(request, f"{template}#results" if request.htmx else template, context)
