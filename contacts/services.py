@@ -35,6 +35,15 @@ def category_delete(*, category: ContactCategory) -> CategoryDeletion:
 
 
 @transaction.atomic
+def contact_delete(*, contact: Contact) -> int:
+    """Delete a directory contact; it leaves every customer profile it was on. Returns
+    how many profiles that was."""
+    links, _ = CustomerContact.objects.filter(contact=contact).delete()
+    contact.delete()
+    return links
+
+
+@transaction.atomic
 def customer_contact_add(*, customer: Customer, contact: Contact) -> CustomerContact:
     """Put a directory contact on a customer's profile (once; again is a no-op)."""
     link, _ = CustomerContact.objects.get_or_create(customer=customer, contact=contact)

@@ -20,6 +20,8 @@ urlpatterns = [
         name="category_import_confirm",
     ),
     path("<int:contact_id>/edit/", views.contact_edit, name="contact_edit"),
+    path("<int:contact_id>/delete/", views.contact_delete, name="contact_delete"),
+    path("<int:contact_id>/customers/", views.contact_customers, name="contact_customers"),
     path("customer/<uuid:customer_id>/choose/", views.customer_contact_choose, name="choose"),
     path(
         "customer/<uuid:customer_id>/remove/<int:contact_id>/",

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.core.paginator import Paginator
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +19,8 @@ from customers.models import Customer, CustomerSettings
 
 CHOICES_SHOWN = 20
 DIRECTORY_RESULTS = 100
+CONTACTS_PER_PAGE = 50
+CUSTOMERS_PER_PAGE = 50
 
 
 def _customer_from_query(request: HttpRequest) -> Customer | None:
@@ -57,15 +59,12 @@ def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
 @permission_required("contacts.view_contactcategory", raise_exception=True)
 def directory(request: HttpRequest) -> HttpResponse:
     """The staff Contacts section: every category, with how many contacts it holds."""
-    categories = ContactCategory.objects.annotate(contact_count=Count("contacts")).order_by(
-        Lower("name")
-    )
+    categories = ContactCategory.objects.with_contact_count().order_by(Lower("name"))
     query = request.GET.get("q", "").strip()
     found = (
-        Contact.objects.search(query)
-        .select_related("category")
-        .annotate(customer_count=Count("customer_links"))
-        .order_by("last_name", "first_name", "id")[:DIRECTORY_RESULTS]
+        Contact.objects.select_related("category")
+        .with_customer_count()
+        .search(query, DIRECTORY_RESULTS)
     )
     context = {
         "categories": categories,
@@ -104,14 +103,14 @@ def category_detail(request: HttpRequest, category_id: int) -> HttpResponse:
             rename_form.save()
             messages.success(request, "Category renamed.")
             return redirect(request.get_full_path())
-    # Explicit order: an annotated (GROUP BY) query does not keep Meta.ordering.
-    contacts = category.contacts.annotate(customer_count=Count("customer_links")).order_by(
-        "created", "id"
-    )
+    paginator = Paginator(category.contacts.with_customer_count(), CONTACTS_PER_PAGE)
+    page_number = request.GET.get("page")
+    # New contacts go to the bottom of the list: "last" opens the page that shows them.
+    page = paginator.get_page(paginator.num_pages if page_number == "last" else page_number)
     context = {
         "category": category,
         "rename_form": rename_form,
-        "contacts": contacts,
+        "page": page,
         "customer": _customer_from_query(request),
     }
     return render(request, "contacts/category_detail.html", context)
@@ -153,7 +152,9 @@ def contact_create(request: HttpRequest, category_id: int) -> HttpResponse:
             contact = form.save()
             messages.success(request, f"Contact {contact.name} created.")
             target = reverse("contacts:category", args=[category.pk])
-            return redirect(_with_customer(target, customer))
+            if customer:
+                return redirect(f"{target}?customer={customer.id}&page=last")
+            return redirect(f"{target}?page=last")
     context = {"form": form, "category": category, "customer": customer, "duplicates": duplicates}
     return render(request, "contacts/contact_form.html", context)
 
@@ -173,6 +174,39 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     return render(request, "contacts/contact_form.html", context | {"customer": customer})
 
 
+@permission_required("contacts.delete_contact", raise_exception=True)
+def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Delete a directory contact, after a warning that says on how many customers'
+    profiles it is (it goes from all of them)."""
+    contact = get_object_or_404(
+        Contact.objects.select_related("category").with_customer_count(), pk=contact_id
+    )
+    customer = _customer_from_query(request)
+    if request.method == "POST":
+        gone = services.contact_delete(contact=contact)
+        messages.success(
+            request,
+            f"Contact {contact.name} deleted; {gone} place(s) on customer profiles removed.",
+        )
+        return redirect(
+            _with_customer(reverse("contacts:category", args=[contact.category_id]), customer)
+        )
+    context = {"contact": contact, "category": contact.category, "customer": customer}
+    return render(request, "contacts/contact_confirm_delete.html", context)
+
+
+@permission_required(["contacts.view_contact", "customers.view_customer"], raise_exception=True)
+def contact_customers(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """The customers whose profiles show this contact."""
+    contact = get_object_or_404(Contact.objects.select_related("category"), pk=contact_id)
+    customers = Customer.objects.filter(directory_links__contact=contact).order_by(
+        "last_name", "first_name", "company_name", "number"
+    )
+    page = Paginator(customers, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"contact": contact, "category": contact.category, "page": page}
+    return render(request, "contacts/contact_customers.html", context)
+
+
 @permission_required(["customers.change_customer", "contacts.view_contact"], raise_exception=True)
 def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
     """Search the directory (htmx type-ahead) and put the chosen contact on the profile."""
@@ -188,10 +222,9 @@ def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
         return _to_contacts_tab(customer)
     query = request.GET.get("q", "").strip()
     choices = (
-        Contact.objects.search(query)
-        .exclude(customer_links__customer=customer)
+        Contact.objects.exclude(customer_links__customer=customer)
         .select_related("category")
-        .order_by("last_name", "first_name")[:CHOICES_SHOWN]
+        .search(query, CHOICES_SHOWN)
     )
     context = {"customer": customer, "query": query, "choices": choices}
     return render(request, "contacts/partials/choices.html", context)

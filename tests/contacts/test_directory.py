@@ -3,6 +3,7 @@
 import pytest
 
 from contacts.models import Contact, ContactCategory, CustomerContact
+from customers.models import Customer
 from tests.factories import (
     ContactCategoryFactory,
     ContactFactory,
@@ -155,7 +156,58 @@ def test_directory_searches_all_contacts_across_categories(client, django_assert
         ("doctors", "Berg", "Holm"),
         ("8612", "Lund", "Berg"),
     ]:
-        with django_assert_max_num_queries(7):
+        # The page (5), and search()'s tiers: 4 word starts, categories (2), trigrams.
+        with django_assert_max_num_queries(12):
             content = client.get("/contacts/", {"q": query}).content.decode()
         assert found in content
         assert absent not in content
+
+
+def test_a_new_contact_lands_on_the_last_page_of_a_long_category(client):
+    category = ContactCategoryFactory(name="Doctors")
+    ContactFactory.create_batch(51, category=category)
+    response = client.post(f"/contacts/categories/{category.pk}/new/", _contact(), follow=True)
+    content = response.content.decode()
+    assert "Page 2 of 2" in content
+    assert "Ida Holm" in content
+
+
+def test_category_page_query_count_does_not_grow_with_its_contacts(
+    client, django_assert_max_num_queries
+):
+    category = ContactCategoryFactory(name="Doctors")
+    for contact in ContactFactory.create_batch(30, category=category):
+        CustomerContactFactory.create_batch(2, contact=contact)
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/contacts/categories/{category.pk}/")
+    assert response.content.decode().count("Used on 2 customers") == 30
+
+
+def test_staff_open_the_customers_a_contact_is_used_on(client):
+    contact = ContactFactory(last_name="Holm")
+    CustomerContactFactory(contact=contact, customer__first_name="Asta", customer__last_name="Berg")
+    CustomerFactory(first_name="Otto", last_name="Lund")
+    page = client.get(f"/contacts/categories/{contact.category_id}/").content.decode()
+    assert f'href="/contacts/{contact.pk}/customers/">Used on 1 customer<' in page
+    content = client.get(f"/contacts/{contact.pk}/customers/").content.decode()
+    assert "Asta Berg" in content
+    assert "Otto Lund" not in content
+
+
+def test_deleting_a_contact_warns_how_many_profiles_lose_it(client):
+    contact = ContactFactory(last_name="Holm")
+    CustomerContactFactory.create_batch(2, contact=contact)
+    warning = client.get(f"/contacts/{contact.pk}/delete/").content.decode()
+    assert "2 customers" in warning
+    assert Contact.objects.exists()  # asking changed nothing
+    response = client.post(f"/contacts/{contact.pk}/delete/", follow=True)
+    assert "2 place(s) on customer profiles removed" in response.content.decode()
+    assert not Contact.objects.exists()
+    assert not CustomerContact.objects.exists()
+    assert Customer.objects.count() == 2
+
+
+def test_staff_without_permission_cannot_delete_directory_contacts(client_for, nobody):
+    contact = ContactFactory()
+    assert client_for(nobody).post(f"/contacts/{contact.pk}/delete/").status_code == 403
+    assert Contact.objects.exists()

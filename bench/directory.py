@@ -1,0 +1,384 @@
+"""Benchmark the contact directory's type-ahead over 1,000,000 contacts in 50 categories.
+
+    .venv/bin/python bench/directory.py [--contacts 1000000] [--runs 30]
+
+Generates the directory once (one INSERT ... SELECT in the database, then the trigram
+index is built) into a database of its own, `kartotek_bench`, kept between runs. Then, for
+2-, 3- and 5-letter fragments, it measures the type-ahead a user sees on a customer's
+Contacts tab (the htmx request, through Django's test client: median and p95 server time
+and SQL queries) and, in the same run, the bare trigram query in raw SQL on the same data,
+and reports the ratio of the two. It also measures the staff directory's search page.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+BENCH_DATABASE = "kartotek_bench"
+CATEGORIES = 50
+RESULTS = 20  # what the type-ahead shows (contacts.views.CHOICES_SHOWN)
+
+FIRST_NAMES = [
+    "Anna",
+    "Lars",
+    "Sofie",
+    "Mikkel",
+    "Ida",
+    "Rasmus",
+    "Freja",
+    "Emil",
+    "Laura",
+    "Oliver",
+    "Clara",
+    "Noah",
+    "Karen",
+    "Jens",
+    "Søren",
+    "Mette",
+    "Anders",
+    "Hanne",
+    "Peter",
+    "Birgitte",
+    "Henrik",
+    "Lone",
+    "Morten",
+    "Susanne",
+    "Jørgen",
+    "Kirsten",
+    "Niels",
+    "Bente",
+    "Thomas",
+    "Helle",
+    "Ole",
+    "Pia",
+    "Christian",
+    "Lene",
+    "Martin",
+    "Tina",
+    "Jesper",
+    "Camilla",
+    "Bo",
+    "Maja",
+    "Kasper",
+    "Line",
+    "Rune",
+]
+LAST_NAMES = [
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Knudsen",
+    "Jakobsen",
+    "Mikkelsen",
+    "Olesen",
+    "Frederiksen",
+    "Laursen",
+    "Henriksen",
+    "Lund",
+    "Schmidt",
+    "Eriksen",
+    "Holm",
+    "Kristiansen",
+    "Clausen",
+    "Simonsen",
+    "Svendsen",
+    "Andreasen",
+    "Iversen",
+    "Østergaard",
+    "Jeppesen",
+    "Vestergaard",
+    "Nissen",
+    "Lauridsen",
+    "Kjær",
+    "Jepsen",
+    "Mogensen",
+    "Nørgaard",
+    "Jessen",
+    "Søndergaard",
+    "Bertelsen",
+    "Dahl",
+    "Bach",
+]
+# Composite surnames give the long tail of rarer names a real directory has.
+NAME_STARTS = [
+    "Ager",
+    "Bjerg",
+    "Dal",
+    "Eng",
+    "Fisk",
+    "Grøn",
+    "Hol",
+    "Kjær",
+    "Lind",
+    "Mølle",
+    "Ove",
+    "Ring",
+    "Skov",
+    "Thor",
+    "Vest",
+    "Øster",
+]
+NAME_ENDS = ["gaard", "berg", "holm", "strup", "mann", "toft", "bæk", "lund", "dal", "sgaard"]
+SPECIALTIES = [
+    "GP",
+    "Dermatologist",
+    "Caseworker",
+    "Psychiatrist",
+    "Psychologist",
+    "Physiotherapist",
+    "Occupational therapist",
+    "Speech therapist",
+    "Dentist",
+    "Orthopaedic surgeon",
+    "Neurologist",
+    "Paediatrician",
+    "Cardiologist",
+    "Insurance officer",
+    "Claims handler",
+    "School nurse",
+    "Health visitor",
+    "Social worker",
+    "Pharmacist",
+    "Chiropractor",
+    "Dietitian",
+    "Midwife",
+    "Ophthalmologist",
+    "Rheumatologist",
+    "Lawyer",
+]
+ORGANISATION_KINDS = ["Lægehus", "Hospital", "Kommune", "Forsikring", "Klinik", "Center"]
+CITIES = [
+    "Aarhus",
+    "København",
+    "Odense",
+    "Aalborg",
+    "Esbjerg",
+    "Randers",
+    "Kolding",
+    "Horsens",
+    "Vejle",
+    "Roskilde",
+]
+CATEGORY_NAMES = [
+    "General practitioners",
+    "Dermatologists",
+    "Caseworkers",
+    "Insurers",
+    "Psychiatrists",
+    "Psychologists",
+    "Physiotherapists",
+    "Schools",
+    "Dentists",
+    "Hospitals",
+] + [f"Network {n}" for n in range(11, CATEGORIES + 1)]
+
+# 2-, 3- and 5-letter fragments as staff type them: word starts of common and rarer names,
+# specialties, organisations and cities, and one typo.
+FRAGMENTS = {
+    2: ["je", "ha", "mø", "kj", "de", "aa"],
+    3: ["jen", "han", "sør", "kjæ", "der", "hos"],
+    5: ["jense", "hanse", "sørne", "derma", "bjerg", "aarhu"],
+}
+
+
+def _use_bench_database() -> None:
+    settings.DATABASES["default"]["TEST"]["NAME"] = BENCH_DATABASE
+    connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
+
+
+def _sql_array(words: list[str]) -> str:
+    return "ARRAY[" + ",".join("'" + word.replace("'", "''") + "'" for word in words) + "]"
+
+
+def _generate(count: int) -> None:
+    from contacts.models import Contact, ContactCategory
+
+    have = Contact.objects.count()
+    if have >= count:
+        return
+    print(f"generating {count - have} contacts ...", flush=True)
+    started = time.perf_counter()
+    for name in CATEGORY_NAMES:
+        ContactCategory.objects.get_or_create(name=name)
+    index = next(i for i in Contact._meta.indexes if i.name == "contact_search_trgm")
+    with connection.cursor() as cursor:  # built once after the load: much faster
+        cursor.execute(f"DROP INDEX IF EXISTS {index.name}")
+    pick = "({array})[1 + floor(random() * array_length({array}, 1))::int]"
+    first, last = (
+        pick.format(array=_sql_array(FIRST_NAMES)),
+        pick.format(array=_sql_array(LAST_NAMES)),
+    )
+    composite = (
+        pick.format(array=_sql_array(NAME_STARTS))
+        + " || "
+        + pick.format(array=_sql_array(NAME_ENDS))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.42)")
+        cursor.execute(
+            f"""
+            INSERT INTO contacts_contact (category_id, title, first_name, last_name,
+                organisation, description, email, phone, mobile, address, postal_code, city,
+                notes, created, updated)
+            SELECT category.id, CASE WHEN i %% 9 = 0 THEN 'Dr' ELSE '' END, names.first,
+                names.last, CASE WHEN i %% 3 = 0 THEN
+                    {pick.format(array=_sql_array(CITIES))} || ' '
+                    || {pick.format(array=_sql_array(ORGANISATION_KINDS))} ELSE '' END,
+                {pick.format(array=_sql_array(SPECIALTIES))},
+                lower(translate(names.first || '.' || names.last, 'æøåÆØÅ', 'aoaAOA'))
+                    || i || '@example.dk',
+                '+45' || (20000000 + i), CASE WHEN i %% 4 = 0 THEN '+45' || (50000000 + i)
+                    ELSE '' END,
+                'Vestergade ' || (1 + i %% 120), '8000', 'Aarhus', '', now(), now()
+            FROM generate_series(%s, %s) AS i
+            CROSS JOIN LATERAL (
+                SELECT {first} AS first,
+                    CASE WHEN random() < 0.7 THEN {last} ELSE {composite} END AS last,
+                    i AS n
+            ) AS names
+            JOIN contacts_contactcategory AS category
+                ON category.name = ({_sql_array(CATEGORY_NAMES)})[1 + i %% {CATEGORIES}]
+            """,
+            [have + 1, count],
+        )
+    print(f"inserted in {time.perf_counter() - started:.0f} s; building the index ...", flush=True)
+    with connection.schema_editor() as editor:
+        editor.add_index(Contact, index)
+    with connection.cursor() as cursor:
+        # As autovacuum would: statistics, and the visibility map index-only scans need.
+        cursor.execute("VACUUM ANALYZE contacts_contact")
+    print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _percentiles(timings: list[float]) -> tuple[float, float]:
+    timings = sorted(timings)
+    return statistics.median(timings), timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+
+
+def _time(run, runs: int) -> list[float]:
+    run()  # warm up
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        run()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def _raw_trigram_query(fragment: str) -> None:
+    """The bare trigram search on the same data, without Django: the floor to compare to."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT id, last_name FROM contacts_contact
+            WHERE search_text %%> kartotek_fold(%s)
+            ORDER BY search_text <->> kartotek_fold(%s)
+            LIMIT %s
+            """,
+            [fragment, fragment, RESULTS],
+        )
+        cursor.fetchall()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=30)
+    arguments = parser.parse_args()
+
+    setup_test_environment()
+    _use_bench_database()
+    _generate(arguments.contacts)
+
+    from accounts.models import User
+    from customers.models import Customer, CustomerSettings
+
+    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True})
+    customer = Customer.objects.order_by("number").first() or Customer.objects.create(
+        number=10**9, first_name="Bench", last_name="Customer"
+    )
+    CustomerSettings.objects.update_or_create(id=1, defaults={"show_contacts": True})
+    client = Client()
+    client.force_login(admin)
+    type_ahead = f"/contacts/customer/{customer.id}/choose/"
+
+    print(f"\n{arguments.contacts} contacts in {CATEGORIES} categories, {arguments.runs} runs each")
+    print(
+        f"{'fragment':<12}{'type-ahead median':>18}{'p95':>8}{'queries':>9}"
+        f"{'raw SQL median':>16}{'p95':>8}{'ratio':>7}{'hits':>6}"
+    )
+    for length, fragments in FRAGMENTS.items():
+        page_timings, raw_timings = [], []
+        for fragment in fragments:
+
+            def fetch(fragment=fragment):
+                response = client.get(type_ahead, {"q": fragment}, headers={"HX-Request": "true"})
+                if response.status_code != 200:
+                    raise SystemExit(f"type-ahead for {fragment!r} answered {response.status_code}")
+                return response
+
+            page_timings += _time(fetch, arguments.runs)
+            raw_timings += _time(
+                lambda fragment=fragment: _raw_trigram_query(fragment), arguments.runs
+            )
+            with CaptureQueriesContext(connection) as queries:
+                hits = fetch().content.decode().count('name="contact"')
+            page_median, page_p95 = _percentiles(page_timings[-arguments.runs :])
+            raw_median, raw_p95 = _percentiles(raw_timings[-arguments.runs :])
+            print(
+                f"{fragment!r:<12}{page_median:>18.1f}{page_p95:>8.1f}{len(queries):>9}"
+                f"{raw_median:>16.1f}{raw_p95:>8.1f}{page_median / raw_median:>7.2f}{hits:>6}"
+            )
+        page_median, page_p95 = _percentiles(page_timings)
+        raw_median, raw_p95 = _percentiles(raw_timings)
+        print(
+            f"{f'{length} letters':<12}{page_median:>18.1f}{page_p95:>8.1f}{'':>9}"
+            f"{raw_median:>16.1f}{raw_p95:>8.1f}{page_median / raw_median:>7.2f}\n"
+        )
+
+    print(f"{'staff page':<32}{'median ms':>11}{'p95 ms':>9}{'queries':>9}")
+    for name, url in [
+        ("directory search 'jensen'", "/contacts/?q=jensen"),
+        ("directory search 'caseworker'", "/contacts/?q=caseworker"),
+        ("directory with category counts", "/contacts/"),
+    ]:
+        timings = _time(lambda url=url: client.get(url), arguments.runs)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        median, p95 = _percentiles(timings)
+        print(f"{name:<32}{median:>11.1f}{p95:>9.1f}{len(queries):>9}")
+
+
+if __name__ == "__main__":
+    main()
