@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "django_htmx",
     "axes",
+    "pgtrigger",
+    "pghistory",
     "accounts",
     "debtors",
     "customers",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.PortalUserBoundaryMiddleware",
+    # Groups each request's tracked changes (consent history) with the user who made them.
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from contacts import views
+from contacts.views import directory as views
+from contacts.views import persons
 
 app_name = "contacts"
 urlpatterns = [
@@ -22,6 +23,11 @@ urlpatterns = [
     path("<int:contact_id>/edit/", views.contact_edit, name="contact_edit"),
     path("<int:contact_id>/delete/", views.contact_delete, name="contact_delete"),
     path("<int:contact_id>/customers/", views.contact_customers, name="contact_customers"),
+    path("customer/<uuid:customer_id>/persons/new/", persons.person_create, name="person_create"),
+    path("persons/<uuid:person_id>/", persons.person_detail, name="person"),
+    path("persons/<uuid:person_id>/edit/", persons.person_edit, name="person_edit"),
+    path("persons/<uuid:person_id>/delete/", persons.person_delete, name="person_delete"),
+    path("persons/<uuid:person_id>/primary/", persons.person_set_primary, name="person_primary"),
     path("customer/<uuid:customer_id>/choose/", views.customer_contact_choose, name="choose"),
     path(
         "customer/<uuid:customer_id>/remove/<int:contact_id>/",

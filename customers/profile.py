@@ -11,6 +11,9 @@ from their AppConfig.ready():
 
     from customers.profile import register_deletion_consequence
     register_deletion_consequence(lambda customer: [f"{n} contact persons"] if n else [])
+
+    from customers.profile import register_detail
+    register_detail(lambda customer: [("Primary contact", name)] if name else [])
 """
 
 from collections.abc import Callable
@@ -44,6 +47,7 @@ class ProfileTab:
 
 _tabs: dict[str, ProfileTab] = {}
 _deletion_consequences: list[Callable[[Customer], list[str]]] = []
+_details: list[Callable[[Customer], list[tuple[str, str]]]] = []
 
 
 def register_tab(tab: ProfileTab) -> None:
@@ -62,6 +66,16 @@ def register_deletion_consequence(describe: Callable[[Customer], list[str]]) -> 
 
 def deletion_consequences(customer: Customer) -> list[str]:
     return [line for describe in _deletion_consequences for line in describe(customer)]
+
+
+def register_detail(describe: Callable[[Customer], list[tuple[str, str]]]) -> None:
+    """`describe(customer)` gives (label, value) lines for the details side panel
+    ("Primary contact", "Ida Holm"); keep it to one query."""
+    _details.append(describe)
+
+
+def details(customer: Customer) -> list[tuple[str, str]]:
+    return [line for describe in _details for line in describe(customer)]
 
 
 register_tab(

@@ -139,6 +139,7 @@ def customer_detail(request: HttpRequest, customer_id) -> HttpResponse:
         "settings": settings,
         "tabs": tabs,
         "tab": tab,
+        "extra_details": profile.details(customer),
         **tab.context(request, customer),
     }
     return render(request, "customers/customer_detail.html", context)

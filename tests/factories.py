@@ -4,7 +4,13 @@ import factory
 from django.contrib.auth.models import Group
 
 from accounts.models import User
-from contacts.models import Contact, ContactCategory, CustomerContact
+from contacts.models import (
+    Contact,
+    ContactCategory,
+    ContactPerson,
+    ContactPersonPhone,
+    CustomerContact,
+)
 from customers.models import Customer, CustomerGroup
 from debtors.models import Debtor, DebtorGroup
 
@@ -98,3 +104,22 @@ class CustomerContactFactory(factory.django.DjangoModelFactory):
 
     customer = factory.SubFactory(CustomerFactory)
     contact = factory.SubFactory(ContactFactory)
+
+
+class ContactPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactPerson
+
+    customer = factory.SubFactory(CustomerFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.Faker("email")
+
+
+class ContactPersonPhoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactPersonPhone
+
+    person = factory.SubFactory(ContactPersonFactory)
+    kind = "mobile"
+    number = factory.Sequence(lambda n: f"+452{n:07d}")

@@ -1,9 +1,13 @@
-"""The contact directory: doctors, insurers ... in categories, chosen onto customers."""
+"""The contact directory (doctors, insurers ... in categories, chosen onto customers) and
+each customer's own contact persons."""
 
 from contacts.models.directory import Contact, ContactCategory, CustomerContact
+from contacts.models.persons import ContactPerson, ContactPersonPhone
 
 __all__ = [
     "Contact",
     "ContactCategory",
+    "ContactPerson",
+    "ContactPersonPhone",
     "CustomerContact",
 ]

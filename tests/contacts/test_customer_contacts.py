@@ -97,8 +97,9 @@ def test_contacts_tab_query_count_does_not_grow_with_its_contacts(
     customer = CustomerFactory()
     for _ in range(15):
         CustomerContactFactory(customer=customer)
-    # session, user, permissions (2), customer, settings, links with contacts and categories
-    with django_assert_max_num_queries(7):
+    # session, user, permissions (2), customer, settings, primary contact, links with
+    # contacts and categories
+    with django_assert_max_num_queries(8):
         response = client.get(f"/customers/{customer.id}/", {"tab": "contacts"})
     assert response.status_code == 200
 

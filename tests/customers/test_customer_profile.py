@@ -71,8 +71,8 @@ def test_profile_is_not_cached_by_the_browser(client):
 def test_profile_query_count_is_fixed(client, django_assert_max_num_queries):
     customer = CustomerFactory()
     CustomerFactory.create_batch(20)
-    # session, user, permissions (2), customer with group, settings
-    with django_assert_max_num_queries(6):
+    # session, user, permissions (2), customer with group, settings, primary contact
+    with django_assert_max_num_queries(7):
         assert client.get(f"/customers/{customer.id}/").status_code == 200
 
 

@@ -14,6 +14,8 @@ from django.db import transaction
 
 from accounts.models import User
 from config.keys import development_secret
+from contacts.models import ContactPerson
+from contacts.services import contact_person_set_primary
 from customers.models import Customer, CustomerGroup
 from customers.services import (
     CustomerChange,
@@ -85,6 +87,7 @@ class Command(BaseCommand):
             self._load_users(password)
             self._load_customers()
             self._load_debtors()
+            self._load_persons()
         self._print_logins(password)
 
     def _load_users(self, password: str) -> None:
@@ -123,6 +126,44 @@ class Command(BaseCommand):
         )
         customer_make_own_debtor(customer=Customer.objects.get(first_name="Anna"))
         customer_set_debtor(customer=Customer.objects.get(first_name="Sofie"), debtor=municipality)
+
+    def _load_persons(self) -> None:
+        """A child patient's parents (one primary) and a company's employees; the demo
+        portal user is Nordlys Logistik's office manager."""
+        if ContactPerson.objects.exists():
+            return
+        sofie = Customer.objects.get(first_name="Sofie")
+        nordlys = Customer.objects.get(company_name="Nordlys Logistik ApS")
+        portal_user = User.objects.get(username=PORTAL_USER[0])
+        for customer, title, first, last, description, email, mobile, extra in [
+            (sofie, "Mrs", "Mette", "Hansen", "Mother", "mette.h@example.com", "+4522334455", {}),
+            (sofie, "Mr", "Jonas", "Hansen", "Father", "", "+4522334466", {}),
+            (
+                nordlys,
+                "Ms",
+                "Petra",
+                "Portal",
+                "Office manager",
+                "petra@nordlys.example",
+                "+4521212121",
+                {"portal_user": portal_user},
+            ),
+            (nordlys, "Mr", "Ole", "Lund", "Warehouse lead", "ole@nordlys.example", "", {}),
+        ]:
+            person = ContactPerson.objects.create(
+                customer=customer,
+                title=title,
+                first_name=first,
+                last_name=last,
+                description=description,
+                email=email,
+                prefers_email=bool(email),
+                prefers_sms=bool(mobile),
+                **extra,
+            )
+            if mobile:
+                person.phones.create(kind="mobile", number=mobile)
+        contact_person_set_primary(person=sofie.contact_persons.get(first_name="Mette"))
 
     def _print_logins(self, password: str) -> None:
         write = self.stdout.write

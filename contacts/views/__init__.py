@@ -1,0 +1,1 @@
+"""Staff pages of the contacts app: the directory, and customers' contact persons."""

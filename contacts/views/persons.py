@@ -1,0 +1,125 @@
+"""Staff pages of a customer's contact persons: the Persons tab and its actions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from config.forms import show_service_errors
+from contacts import services
+from contacts.forms import ContactPersonForm, PrimaryConfirmForm
+from contacts.history import preference_history
+from contacts.models import ContactPerson
+from customers.models import Customer, CustomerSettings
+
+PERSONS_PER_PAGE = 25
+
+
+def _to_persons_tab(customer_id) -> HttpResponse:
+    return redirect(f"{reverse('customers:detail', args=[customer_id])}?tab=persons")
+
+
+def _get_person(person_id) -> ContactPerson:
+    return get_object_or_404(ContactPerson.objects.select_related("customer"), pk=person_id)
+
+
+def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
+    """The Persons tab: the customer's contact persons, searchable by name and status."""
+    query = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    persons = (
+        customer.contact_persons.search(query)
+        .with_status(status)
+        .prefetch_related("phones")
+        .order_by("-is_primary", "last_name", "first_name", "id")
+    )
+    page = Paginator(persons, PERSONS_PER_PAGE).get_page(request.GET.get("page"))
+    return {"page": page, "person_query": query, "person_status": status}
+
+
+@permission_required("contacts.add_contactperson", raise_exception=True)
+def person_create(request: HttpRequest, customer_id) -> HttpResponse:
+    customer = get_object_or_404(Customer, id=customer_id)
+    settings = CustomerSettings.for_request(request)
+    form = ContactPersonForm(
+        request.POST or None,
+        instance=ContactPerson(customer=customer),
+        sms_enabled=settings.sms_enabled,
+    )
+    if request.method == "POST" and form.is_valid():
+        person = form.save()
+        messages.success(request, f"{person.name} added to {customer.name}'s contact persons.")
+        return _to_persons_tab(customer.id)
+    cancel_url = f"{reverse('customers:detail', args=[customer.id])}?tab=persons"
+    context = {"form": form, "customer": customer, "person": None, "cancel_url": cancel_url}
+    return render(request, "contacts/person_form.html", context)
+
+
+@permission_required("contacts.change_contactperson", raise_exception=True)
+def person_edit(request: HttpRequest, person_id) -> HttpResponse:
+    person = _get_person(person_id)
+    settings = CustomerSettings.for_request(request)
+    form = ContactPersonForm(
+        request.POST or None, instance=person, sms_enabled=settings.sms_enabled
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{person.name} saved.")
+        return redirect("contacts:person", person.pk)
+    cancel_url = reverse("contacts:person", args=[person.pk])
+    context = {
+        "form": form,
+        "customer": person.customer,
+        "person": person,
+        "cancel_url": cancel_url,
+    }
+    return render(request, "contacts/person_form.html", context)
+
+
+@permission_required("contacts.view_contactperson", raise_exception=True)
+def person_detail(request: HttpRequest, person_id) -> HttpResponse:
+    person = _get_person(person_id)
+    context = {
+        "person": person,
+        "customer": person.customer,
+        "phones": person.phones.all(),
+        "history": preference_history(person),
+    }
+    return render(request, "contacts/person_detail.html", context)
+
+
+@permission_required("contacts.delete_contactperson", raise_exception=True)
+def person_delete(request: HttpRequest, person_id) -> HttpResponse:
+    person = _get_person(person_id)
+    if request.method == "POST":
+        services.contact_person_delete(person=person)
+        messages.success(request, f"{person.name} deleted.")
+        return _to_persons_tab(person.customer_id)
+    return render(
+        request,
+        "contacts/person_confirm_delete.html",
+        {"person": person, "customer": person.customer},
+    )
+
+
+@permission_required("contacts.change_contactperson", raise_exception=True)
+def person_set_primary(request: HttpRequest, person_id) -> HttpResponse:
+    """Actions › Set as primary contact: confirmed by typing the word "primary"."""
+    person = _get_person(person_id)
+    form = PrimaryConfirmForm(request.POST or None)
+    if person.customer.is_business:
+        messages.error(request, "Only private customers have a primary contact.")
+        return _to_persons_tab(person.customer_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_person_set_primary(person=person)
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.name} is now the primary contact.")
+            return _to_persons_tab(person.customer_id)
+    context = {"form": form, "person": person, "customer": person.customer}
+    return render(request, "contacts/person_set_primary.html", context)
