@@ -11,7 +11,6 @@ and p95 server time, and SQL queries per page.
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import date, timedelta
@@ -24,12 +23,11 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-BENCH_DATABASE = "kartotek_bench"
+from bench.common import measure_page, use_bench_database  # noqa: E402
+
 FIRST_NAMES = [
     "Anna",
     "Lars",
@@ -68,11 +66,6 @@ LAST_NAMES += [
     "Johansen",
     "Møller",
 ]
-
-
-def _use_bench_database() -> None:
-    settings.DATABASES["default"]["TEST"]["NAME"] = BENCH_DATABASE
-    connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
 
 
 def _generate(count: int) -> None:
@@ -120,35 +113,13 @@ def _generate(count: int) -> None:
     print(f"generated in {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def _measure(client: Client, url: str, runs: int, data=None) -> tuple[float, float, int]:
-    """Median and p95 milliseconds and the query count of GET url, or POST data to it."""
-
-    def fetch():
-        return client.post(url, data) if data is not None else client.get(url)
-
-    fetch()  # warm up
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = fetch()
-        timings.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-    with CaptureQueriesContext(connection) as queries:
-        fetch()
-    timings.sort()
-    p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
-    return statistics.median(timings), p95, len(queries)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=40)
     arguments = parser.parse_args()
 
-    setup_test_environment()
-    _use_bench_database()
+    use_bench_database()
     _generate(arguments.customers)
 
     from accounts.models import User
@@ -172,7 +143,7 @@ def main() -> None:
     print(f"\n{arguments.customers} customers, {arguments.runs} runs per page")
     print(f"{'page':<26}{'median ms':>11}{'p95 ms':>9}{'queries':>9}")
     for name, url, *data in pages:
-        median, p95, queries = _measure(client, url, arguments.runs, *data)
+        median, p95, queries = measure_page(client, url, arguments.runs, *data)
         print(f"{name:<26}{median:>11.1f}{p95:>9.1f}{queries:>9}")
 
 

@@ -12,7 +12,6 @@ and reports the ratio of the two. It also measures the staff directory's search 
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -24,12 +23,12 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-BENCH_DATABASE = "kartotek_bench"
+from bench.common import measure_page, percentiles, timings, use_bench_database  # noqa: E402
+
 CATEGORIES = 50
 RESULTS = 20  # what the type-ahead shows (contacts.views.CHOICES_SHOWN)
 
@@ -212,11 +211,6 @@ FRAGMENTS = {
 }
 
 
-def _use_bench_database() -> None:
-    settings.DATABASES["default"]["TEST"]["NAME"] = BENCH_DATABASE
-    connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
-
-
 def _sql_array(words: list[str]) -> str:
     return "ARRAY[" + ",".join("'" + word.replace("'", "''") + "'" for word in words) + "]"
 
@@ -281,21 +275,6 @@ def _generate(count: int) -> None:
     print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def _percentiles(timings: list[float]) -> tuple[float, float]:
-    timings = sorted(timings)
-    return statistics.median(timings), timings[min(len(timings) - 1, int(len(timings) * 0.95))]
-
-
-def _time(run, runs: int) -> list[float]:
-    run()  # warm up
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        run()
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
-
-
 def _raw_trigram_query(fragment: str) -> None:
     """The bare trigram search on the same data, without Django: the floor to compare to."""
     with connection.cursor() as cursor:
@@ -317,8 +296,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     arguments = parser.parse_args()
 
-    setup_test_environment()
-    _use_bench_database()
+    use_bench_database()
     _generate(arguments.contacts)
 
     from accounts.models import User
@@ -348,20 +326,20 @@ def main() -> None:
                     raise SystemExit(f"type-ahead for {fragment!r} answered {response.status_code}")
                 return response
 
-            page_timings += _time(fetch, arguments.runs)
-            raw_timings += _time(
+            page_timings += timings(fetch, arguments.runs)
+            raw_timings += timings(
                 lambda fragment=fragment: _raw_trigram_query(fragment), arguments.runs
             )
             with CaptureQueriesContext(connection) as queries:
                 hits = fetch().content.decode().count('name="contact"')
-            page_median, page_p95 = _percentiles(page_timings[-arguments.runs :])
-            raw_median, raw_p95 = _percentiles(raw_timings[-arguments.runs :])
+            page_median, page_p95 = percentiles(page_timings[-arguments.runs :])
+            raw_median, raw_p95 = percentiles(raw_timings[-arguments.runs :])
             print(
                 f"{fragment!r:<12}{page_median:>18.1f}{page_p95:>8.1f}{len(queries):>9}"
                 f"{raw_median:>16.1f}{raw_p95:>8.1f}{page_median / raw_median:>7.2f}{hits:>6}"
             )
-        page_median, page_p95 = _percentiles(page_timings)
-        raw_median, raw_p95 = _percentiles(raw_timings)
+        page_median, page_p95 = percentiles(page_timings)
+        raw_median, raw_p95 = percentiles(raw_timings)
         print(
             f"{f'{length} letters':<12}{page_median:>18.1f}{page_p95:>8.1f}{'':>9}"
             f"{raw_median:>16.1f}{raw_p95:>8.1f}{page_median / raw_median:>7.2f}\n"
@@ -373,11 +351,8 @@ def main() -> None:
         ("directory search 'caseworker'", "/contacts/?q=caseworker"),
         ("directory with category counts", "/contacts/"),
     ]:
-        timings = _time(lambda url=url: client.get(url), arguments.runs)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        median, p95 = _percentiles(timings)
-        print(f"{name:<32}{median:>11.1f}{p95:>9.1f}{len(queries):>9}")
+        median, p95, queries = measure_page(client, url, arguments.runs)
+        print(f"{name:<32}{median:>11.1f}{p95:>9.1f}{queries:>9}")
 
 
 if __name__ == "__main__":
