@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from customers.models import Customer, CustomerSettings
 
@@ -52,6 +53,11 @@ _details: list[Callable[[Customer], list[tuple[str, str]]]] = []
 
 def register_tab(tab: ProfileTab) -> None:
     _tabs[tab.key] = tab
+
+
+def tab_url(customer_id, key: str) -> str:
+    """The customer's profile opened on the tab `key`."""
+    return f"{reverse('customers:detail', args=[customer_id])}?tab={key}"
 
 
 def shown_tabs(request: HttpRequest, settings: CustomerSettings) -> list[ProfileTab]:

@@ -16,6 +16,7 @@ from contacts import services, transfer
 from contacts.forms import CategoryForm, ContactChoiceForm, ContactForm, ImportForm
 from contacts.models import Contact, ContactCategory, CustomerContact
 from customers.models import Customer, CustomerSettings
+from customers.profile import tab_url
 
 CHOICES_SHOWN = 20
 DIRECTORY_RESULTS = 100
@@ -36,7 +37,7 @@ def _with_customer(url: str, customer: Customer | None) -> str:
 
 
 def _to_contacts_tab(customer: Customer) -> HttpResponse:
-    return redirect(f"{reverse('customers:detail', args=[customer.id])}?tab=contacts")
+    return redirect(tab_url(customer.id, "contacts"))
 
 
 def _get_customer_with_contacts_shown(request: HttpRequest, customer_id) -> Customer:

@@ -14,12 +14,13 @@ from contacts.forms import ContactPersonForm, PrimaryConfirmForm
 from contacts.history import preference_history
 from contacts.models import ContactPerson
 from customers.models import Customer, CustomerSettings
+from customers.profile import tab_url
 
 PERSONS_PER_PAGE = 25
 
 
 def _to_persons_tab(customer_id) -> HttpResponse:
-    return redirect(f"{reverse('customers:detail', args=[customer_id])}?tab=persons")
+    return redirect(tab_url(customer_id, "persons"))
 
 
 def _get_person(person_id) -> ContactPerson:
@@ -53,7 +54,7 @@ def person_create(request: HttpRequest, customer_id) -> HttpResponse:
         person = form.save()
         messages.success(request, f"{person.name} added to {customer.name}'s contact persons.")
         return _to_persons_tab(customer.id)
-    cancel_url = f"{reverse('customers:detail', args=[customer.id])}?tab=persons"
+    cancel_url = tab_url(customer.id, "persons")
     context = {"form": form, "customer": customer, "person": None, "cancel_url": cancel_url}
     return render(request, "contacts/person_form.html", context)
 
