@@ -155,12 +155,12 @@ class ContactPersonForm(forms.ModelForm):
         if not sms_enabled:
             del self.fields["prefers_sms"]
         self.phones = PhoneFormSet(self.data or None, instance=self.instance, prefix="phones")
-        # What was filled before this post, for the preference defaults.
+        # What was filled before this post, for the preference defaults. The saved
+        # phones are the formset's initial forms: no query of their own.
         self._had = self._filled(
             email=self.instance.email,
             address=self.instance.address,
-            mobile=self.instance.pk
-            and any(phone.kind == "mobile" for phone in self.instance.phones.all()),
+            mobile=any(form.instance.kind == "mobile" for form in self.phones.initial_forms),
         )
 
     @property

@@ -298,3 +298,17 @@ def test_deleting_a_customer_warns_about_persons_and_portal_logins(client_for, a
     warning = client_for(administrator).get(f"/customers/{customer.id}/delete/").content.decode()
     assert "2 contact person(s)" in warning
     assert "1 customer portal login(s) of those persons" in warning
+
+
+def test_without_script_a_mobile_number_already_saved_does_not_tick_sms_again(
+    client, customer_settings
+):
+    customer_settings(sms_enabled=True)
+    phone = ContactPersonPhoneFactory(number="+4520304050", person__prefers_sms=False)
+    person = phone.person
+    data = _post(email=person.email, phones=[("mobile", "DK", "20304050")])
+    data |= {"phones-INITIAL_FORMS": "1", "phones-0-id": str(phone.pk)}
+    response = client.post(f"/contacts/persons/{person.pk}/edit/", data)
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.prefers_sms is False
