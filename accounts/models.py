@@ -26,3 +26,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+def login_name_taken(name: str, *, except_user_id: int | None = None) -> bool:
+    """Whether a login other than `except_user_id` signs in as `name` (case ignored).
+    Portal users sign in with their e-mail address, so it must be free."""
+    others = User.objects.filter(username__iexact=name)
+    if except_user_id is not None:
+        others = others.exclude(pk=except_user_id)
+    return others.exists()

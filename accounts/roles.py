@@ -36,15 +36,15 @@ ADMINISTRATOR = Role(
 )
 THERAPIST = Role(
     name="Therapist",
-    apps=("customers", "contacts", "records"),
+    apps=("customers", "contacts", "records", "portal"),
     excluded=ADMINISTRATOR_ONLY,
-    description="Customers, contacts and records.",
+    description="Customers, contacts, records and customers' portal access.",
 )
 RECEPTION = Role(
     name="Reception",
-    apps=("customers", "contacts", "debtors"),
+    apps=("customers", "contacts", "debtors", "portal"),
     excluded=ADMINISTRATOR_ONLY,
-    description="Customers, contacts, reservations and debtors; no records.",
+    description="Customers, contacts, reservations, debtors and portal access; no records.",
 )
 ROLES: tuple[Role, ...] = (ADMINISTRATOR, THERAPIST, RECEPTION)
 

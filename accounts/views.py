@@ -17,6 +17,9 @@ class StaffLoginView(auth_views.LoginView):
 def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
     """What django-axes answers once a username has failed too often from one address."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    # The portal's login page is throttled the same way and answers with its own page.
+    # (accounts cannot import portal: its form is the portal login template's to label.)
+    template = "portal/login.html" if request.path.startswith("/portal/") else "accounts/login.html"
     form = StaffAuthenticationForm(request, initial={"username": request.POST.get("username")})
     context = {"form": form, "locked_out_minutes": minutes}
-    return render(request, "accounts/login.html", context, status=429)
+    return render(request, template, context, status=429)

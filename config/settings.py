@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "config.context_processors.clinic",
             ],
         },
     },
@@ -148,6 +149,8 @@ MAILERS = {
     )
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kartotek@localhost")
+# The clinic's name in e-mails and on the customer portal.
+CLINIC_NAME = env.str("CLINIC_NAME", default="Kartotek")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTH_USER_MODEL = "accounts.User"
@@ -169,6 +172,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
+# How long the one-time links of the customer portal stay valid.
+PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
+PORTAL_PASSWORD_RESET_HOURS = env.int("PORTAL_PASSWORD_RESET_HOURS", default=2)
 
 # Login throttling (django-axes): 5 failures for one username from one address lock that
 # pair out for a while; other users and other addresses are not affected.

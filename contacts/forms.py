@@ -3,6 +3,7 @@
 from django import forms
 from phonenumber_field.formfields import SplitPhoneNumberField
 
+from accounts.models import login_name_taken
 from contacts.models import Contact, ContactCategory, ContactPerson, ContactPersonPhone
 
 
@@ -162,6 +163,18 @@ class ContactPersonForm(forms.ModelForm):
             address=self.instance.address,
             mobile=any(form.instance.kind == "mobile" for form in self.phones.initial_forms),
         )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        login = self.instance.portal_user_id
+        if login and not email:
+            raise forms.ValidationError(
+                "This person signs in to the customer portal with their email address. "
+                "Revoke their portal access before removing it."
+            )
+        if login and login_name_taken(email, except_user_id=login):
+            raise forms.ValidationError("Another portal login already uses this email address.")
+        return email
 
     @property
     def preference_fields(self) -> list[forms.BoundField]:

@@ -92,3 +92,35 @@ register_tab(
         order=0,
     )
 )
+
+
+def _reservations_context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
+    from django.core.paginator import Paginator
+
+    reservations = customer.reservations.select_related("calendar", "requested_by")
+    return {
+        "requests": list(reservations.requested().order_by("start", "id")),
+        "page": Paginator(reservations.exclude(status="requested"), 25).get_page(
+            request.GET.get("page")
+        ),
+    }
+
+
+register_tab(
+    ProfileTab(
+        key="reservations",
+        label="Reservations",
+        template="customers/tabs/reservations.html",
+        order=30,
+        is_shown=lambda request, settings: request.user.has_perm("customers.view_reservation"),
+        context=_reservations_context,
+    )
+)
+
+
+def _reservations_lost(customer: Customer) -> list[str]:
+    count = customer.reservations.count()
+    return [f"{count} reservation(s) and appointment request(s)"] if count else []
+
+
+register_deletion_consequence(_reservations_lost)

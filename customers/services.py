@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from config import crypto
-from customers.models import Customer, CustomerSettings
+from customers.models import Customer, CustomerSettings, Reservation
 from customers.models.settings import SINGLETON_ID
 from debtors.models import Debtor
 from debtors.services import debtor_create
@@ -359,3 +359,20 @@ def debtor_activation_required() -> bool:
     """Whether only debtors ticked "can be shared" may be shared (told to debtors.usage)."""
     settings = CustomerSettings.load()
     return settings.can_share_debtor and settings.share_debtor_must_be_activated
+
+
+def reservation_request(
+    *, customer: Customer, requested_by, service: str, start, note: str = ""
+) -> Reservation:
+    """An appointment asked for in the customer portal: no calendar yet, staff book it."""
+    reservation = Reservation(
+        customer=customer,
+        requested_by=requested_by,
+        service=service,
+        start=start,
+        note=note,
+        status=Reservation.Status.REQUESTED,
+    )
+    reservation.full_clean()
+    reservation.save()
+    return reservation

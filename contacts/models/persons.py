@@ -111,7 +111,21 @@ class ContactPerson(models.Model):
                 condition=pgtrigger.Q(old__portal_user__isnull=False),
                 # The table name is the model's own, not input.
                 func=f"DELETE FROM {USER_TABLE} WHERE id = OLD.portal_user_id; RETURN NULL;",  # noqa: S608
-            )
+            ),
+            # A portal user signs in with their e-mail address: the login follows the
+            # person's address, whichever page or script changed it.
+            pgtrigger.Trigger(
+                name="portal_login_follows_email",
+                operation=pgtrigger.Update,
+                when=pgtrigger.After,
+                condition=pgtrigger.Q(
+                    old__email__df=pgtrigger.F("new__email"), new__portal_user__isnull=False
+                ),
+                func=(
+                    f"UPDATE {USER_TABLE} SET username = lower(NEW.email), email = NEW.email "  # noqa: S608
+                    "WHERE id = NEW.portal_user_id; RETURN NULL;"
+                ),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -119,7 +133,15 @@ class ContactPerson(models.Model):
                 condition=models.Q(is_primary=True),
                 name="contactperson_one_primary_per_customer",
                 violation_error_message="This customer already has a primary contact.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(portal_user__isnull=True) | ~models.Q(email=""),
+                name="contactperson_portal_login_has_email",
+                violation_error_message=(
+                    "This person signs in to the customer portal with their email address, "
+                    "so it cannot be removed while they have portal access."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

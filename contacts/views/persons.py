@@ -24,7 +24,9 @@ def _to_persons_tab(customer_id) -> HttpResponse:
 
 
 def _get_person(person_id) -> ContactPerson:
-    return get_object_or_404(ContactPerson.objects.select_related("customer"), pk=person_id)
+    # portal_access and portal_user: the portal panel of the person's page reads them.
+    persons = ContactPerson.objects.select_related("customer", "portal_access", "portal_user")
+    return get_object_or_404(persons, pk=person_id)
 
 
 def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:

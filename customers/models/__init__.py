@@ -1,7 +1,7 @@
 """Customers, their groups, therapists' calendars and the back-end customer settings."""
 
-from customers.models.calendar import Calendar
+from customers.models.calendar import Calendar, Reservation
 from customers.models.customer import Customer, CustomerGroup
 from customers.models.settings import CustomerSettings
 
-__all__ = ["Calendar", "Customer", "CustomerGroup", "CustomerSettings"]
+__all__ = ["Calendar", "Customer", "CustomerGroup", "CustomerSettings", "Reservation"]

@@ -5,18 +5,19 @@ It lives in the portal app because portal is the one app allowed to import all t
 nothing but resetting the demo users' password to the one printed.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from config.keys import development_secret
 from contacts.models import ContactPerson
 from contacts.services import contact_person_set_primary
-from customers.models import Customer, CustomerGroup
+from customers.models import Calendar, Customer, CustomerGroup, Reservation
 from customers.services import (
     CustomerChange,
     customer_create,
@@ -25,6 +26,7 @@ from customers.services import (
 )
 from debtors.models import Debtor, DebtorGroup
 from debtors.services import debtor_create
+from portal.models import PortalAccess
 
 STAFF_USERS = [
     # username, first name, last name, role, admin site access
@@ -32,7 +34,8 @@ STAFF_USERS = [
     ("therapist", "Tobias", "Therapist", "Therapist", False),
     ("reception", "Rikke", "Reception", "Reception", False),
 ]
-PORTAL_USER = ("portal", "Petra", "Portal")
+# Portal users sign in with their e-mail address.
+PORTAL_USER = ("petra@nordlys.example", "Petra", "Portal")
 
 GROUPS = ["Physiotherapy", "Psychology"]
 CUSTOMERS = [
@@ -88,6 +91,7 @@ class Command(BaseCommand):
             self._load_customers()
             self._load_debtors()
             self._load_persons()
+            self._load_portal()
         self._print_logins(password)
 
     def _load_users(self, password: str) -> None:
@@ -97,7 +101,13 @@ class Command(BaseCommand):
             user.save(update_fields=["is_staff"])
             user.groups.set([Group.objects.get(name=role)])
         username, first_name, last_name = PORTAL_USER
-        _demo_user(username, first_name, last_name, User.Kind.PORTAL, password)
+        # Demo databases from before portal logins were e-mail addresses.
+        User.objects.filter(username="portal", kind=User.Kind.PORTAL).update(
+            username=username, email=username
+        )
+        user = _demo_user(username, first_name, last_name, User.Kind.PORTAL, password)
+        user.email = username
+        user.save(update_fields=["email"])
 
     def _load_customers(self) -> None:
         groups = [CustomerGroup.objects.get_or_create(name=name)[0] for name in GROUPS]
@@ -165,12 +175,48 @@ class Command(BaseCommand):
                 person.phones.create(kind="mobile", number=mobile)
         contact_person_set_primary(person=sofie.contact_persons.get(first_name="Mette"))
 
+    def _load_portal(self) -> None:
+        """Petra has Admin access; Nordlys has a few reservations and one request."""
+        petra = ContactPerson.objects.get(portal_user__username=PORTAL_USER[0])
+        PortalAccess.objects.get_or_create(person=petra, defaults={"admin_access": True})
+        nordlys = petra.customer
+        if nordlys.reservations.exists():
+            return
+        calendar, _ = Calendar.objects.get_or_create(
+            name="Tobias Therapist", defaults={"therapist": User.objects.get(username="therapist")}
+        )
+        today = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+        for days, service, status in [
+            (-30, "Ergonomics workshop", Reservation.Status.DONE),
+            (-7, "Back care consultation", Reservation.Status.DONE),
+            (7, "Back care follow-up", Reservation.Status.BOOKED),
+            (21, "Ergonomics workshop", Reservation.Status.BOOKED),
+        ]:
+            start = today + timedelta(days=days)
+            nordlys.reservations.create(
+                calendar=calendar,
+                service=service,
+                start=start,
+                end=start + timedelta(hours=1),
+                status=status,
+            )
+        nordlys.reservations.create(
+            service="Workplace assessment",
+            start=today + timedelta(days=14, hours=4),
+            status=Reservation.Status.REQUESTED,
+            note="Two new desks in the office; could you come by?",
+            requested_by=petra.portal_user,
+        )
+
     def _print_logins(self, password: str) -> None:
         write = self.stdout.write
         write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/"))
         for username, _, _, role, _ in STAFF_USERS:
             write(f"  staff  {username:<10} password {password}   ({role})")
-        write(f"  portal {PORTAL_USER[0]:<10} password {password}   (customer portal user)")
+        write(
+            f"  portal {PORTAL_USER[0]} password {password}   "
+            "(customer portal, Admin access: http://127.0.0.1:8000/portal/)"
+        )
 
 
 def _demo_user(username, first_name, last_name, kind, password) -> User:

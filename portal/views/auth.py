@@ -1,0 +1,91 @@
+"""Signing in to the customer portal, out of it, and setting a password by a one-time link."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from portal.forms import PortalAuthenticationForm, PortalPasswordResetForm
+from portal.services import portal_invitation_accepted
+from portal.tokens import invitation_tokens, reset_tokens
+
+
+def portal_path(url: str, request) -> str | None:
+    """`url` if it is a page of this portal on this site, else None."""
+    safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if url and safe and url.startswith("/portal/") else None
+
+
+class PortalLoginView(auth_views.LoginView):
+    form_class = PortalAuthenticationForm
+    template_name = "portal/login.html"
+    next_page = "portal:home"
+
+    @method_decorator(login_not_required)  # overriding dispatch drops LoginView's marker
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_portal_user:
+            return redirect("portal:home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_redirect_url(self) -> str:
+        # Only portal pages: after a portal sign-in every staff page answers 403.
+        return portal_path(super().get_redirect_url(), self.request) or ""
+
+
+class PortalSetPasswordView(auth_views.PasswordResetConfirmView):
+    """The invitation's (or a reset's) one-time link: choose a password, then signed in.
+
+    The token is bound to the password, so it stops working once a password is set."""
+
+    template_name = "portal/set_password.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("portal:home")
+    welcome = "Your password is set. Welcome to the customer portal."
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_portal_user else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        portal_invitation_accepted(user=form.user)
+        messages.success(self.request, self.welcome)
+        return response
+
+
+class PortalInvitationView(PortalSetPasswordView):
+    token_generator = invitation_tokens
+    extra_context = {"purpose": "invitation"}
+
+
+class PortalResetConfirmView(PortalSetPasswordView):
+    token_generator = reset_tokens
+    extra_context = {"purpose": "reset"}
+    welcome = "Your new password is set."
+
+
+class PortalPasswordResetView(auth_views.PasswordResetView):
+    form_class = PortalPasswordResetForm
+    token_generator = reset_tokens
+    template_name = "portal/password_reset.html"
+    email_template_name = "portal/email/password_reset.txt"
+    subject_template_name = "portal/email/password_reset_subject.txt"
+    success_url = reverse_lazy("portal:password_reset_done")
+    extra_email_context = {
+        "clinic": settings.CLINIC_NAME,
+        "valid_hours": settings.PORTAL_PASSWORD_RESET_HOURS,
+    }
+
+
+class PortalPasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "portal/password_reset_done.html"
+
+
+logout = auth_views.LogoutView.as_view(next_page="portal:login")
