@@ -4,7 +4,7 @@ Django's password-reset token, with its own salt and lifetime per purpose. A tok
 bound to the user's password hash and last login, so it stops working once used.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -17,6 +17,11 @@ class ExpiringTokenGenerator(PasswordResetTokenGenerator):
         super().__init__()
         self.key_salt = f"kartotek.portal.{purpose}"
         self.lifetime = lifetime
+
+    def _now(self) -> datetime:
+        # UTC: Django's naive local time would stretch or shorten a link's life by an hour
+        # across a daylight-saving change.
+        return datetime.now(UTC).replace(tzinfo=None)
 
     def check_token(self, user, token) -> bool:
         # Django's check_token applies the global PASSWORD_RESET_TIMEOUT; each purpose

@@ -5,12 +5,24 @@
 - receptionist: the Reception role (customers, contacts, reservations, debtors)
 - nobody: a staff user without any role (signed in, but allowed nothing)
 - portal_user: a customer portal user (never allowed on staff pages)
+
+The portal's standing contacts, all signing in with `password`:
+- portal_admin: a contact of `portal_customer` with Admin access
+- portal_limited: a contact of `portal_customer` with no permissions beyond signing in
+- portal_outsider: a contact with Admin access of another customer
 """
 
 import pytest
 from django.test import Client
 
-from tests.factories import PASSWORD, PortalUserFactory, UserFactory
+from portal.models import Permission
+from tests.factories import (
+    PASSWORD,
+    CustomerFactory,
+    PortalUserFactory,
+    UserFactory,
+    portal_contact,
+)
 
 
 @pytest.fixture
@@ -36,6 +48,40 @@ def nobody(db):
 @pytest.fixture
 def portal_user(db):
     return PortalUserFactory(username="petra")
+
+
+@pytest.fixture
+def portal_customer(db):
+    return CustomerFactory(kind="business", company_name="Nordlys Logistik ApS")
+
+
+@pytest.fixture
+def portal_admin(portal_customer):
+    return portal_contact(
+        customer=portal_customer,
+        permissions=[Permission.ADMIN],
+        first_name="Ada",
+        last_name="Admin",
+        email="ada@nordlys.example",
+    )
+
+
+@pytest.fixture
+def portal_limited(portal_customer):
+    return portal_contact(
+        customer=portal_customer, first_name="Lis", last_name="Limited", email="lis@nordlys.example"
+    )
+
+
+@pytest.fixture
+def portal_outsider(db):
+    return portal_contact(
+        customer=CustomerFactory(kind="business", company_name="Other Firm A/S"),
+        permissions=[Permission.ADMIN],
+        first_name="Otto",
+        last_name="Outsider",
+        email="otto@other.example",
+    )
 
 
 @pytest.fixture

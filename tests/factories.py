@@ -1,5 +1,7 @@
 """factory-boy factories for the whole suite."""
 
+import itertools
+
 import factory
 from django.contrib.auth.models import Group
 
@@ -13,6 +15,7 @@ from contacts.models import (
 )
 from customers.models import Customer, CustomerGroup
 from debtors.models import Debtor, DebtorGroup
+from portal.models import PortalAccess
 
 PASSWORD = "correct horse battery staple"
 
@@ -123,3 +126,17 @@ class ContactPersonPhoneFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(ContactPersonFactory)
     kind = "mobile"
     number = factory.Sequence(lambda n: f"+452{n:07d}")
+
+
+_portal_logins = itertools.count(1)
+
+
+def portal_contact(*, customer=None, permissions=(), **fields) -> ContactPerson:
+    """A contact person who signs in to the portal (with PASSWORD) holding `permissions`
+    (portal.models.Permission values); portal_contact(permissions=[Permission.BILLING])."""
+    fields.setdefault("email", f"contact{next(_portal_logins)}@portal.example")
+    person = ContactPersonFactory(customer=customer or CustomerFactory(), **fields)
+    person.portal_user = PortalUserFactory(username=person.email.lower(), email=person.email)
+    person.save(update_fields=["portal_user"])
+    PortalAccess.objects.create(person=person, **{permission: True for permission in permissions})
+    return person

@@ -3,6 +3,7 @@
 They live outside /portal/ (under /portal-access/), so portal users never reach them.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -32,7 +33,8 @@ def access_edit(request: HttpRequest, person_id) -> HttpResponse:
     person = _get_person(person_id)
     access = getattr(person, "portal_access", None)
     form = PortalPermissionsForm(
-        request.POST or None,
+        # Bound on any POST: a post with no box ticked is an empty dict.
+        request.POST if request.method == "POST" else None,
         access=access,
         assignable=frozenset(Permission.values),
         with_login=False,
@@ -47,7 +49,13 @@ def access_edit(request: HttpRequest, person_id) -> HttpResponse:
         else:
             messages.success(request, note or "Nothing changed.")
             return redirect("contacts:person", person.pk)
-    context = {"form": form, "person": person, "customer": person.customer, "access": access}
+    context = {
+        "form": form,
+        "person": person,
+        "customer": person.customer,
+        "access": access,
+        "invitation_days": settings.PORTAL_INVITATION_DAYS,
+    }
     return render(request, "portal/staff/access_form.html", context)
 
 

@@ -7,6 +7,7 @@ from contacts import services
 from contacts.forms import ContactPersonForm
 from contacts.models import ContactPerson, ContactPersonPhone
 from customers.models import Customer
+from tests.contacts.person_data import person_form_data as _post
 from tests.customers.concurrency import run_at_once
 from tests.factories import (
     ContactPersonFactory,
@@ -21,33 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def client(client_for, receptionist):
     return client_for(receptionist)
-
-
-def _post(phones=(), **fields) -> dict:
-    """Form data of a contact person with `phones` as (kind, country, number)."""
-    data = {
-        "title": "",
-        "first_name": "Ida",
-        "last_name": "Holm",
-        "description": "",
-        "email": "ida@example.dk",
-        "address": "",
-        "postal_code": "",
-        "city": "",
-        "is_active": "on",
-        "phones-TOTAL_FORMS": str(len(phones) or 1),
-        "phones-INITIAL_FORMS": "0",
-        "phones-MIN_NUM_FORMS": "0",
-        "phones-MAX_NUM_FORMS": "1000",
-    }
-    # A browser posts the empty phone row too: its type and country are always chosen.
-    for index, (kind, country, number) in enumerate(phones or [("mobile", "DK", "")]):
-        data |= {
-            f"phones-{index}-kind": kind,
-            f"phones-{index}-number_0": country,
-            f"phones-{index}-number_1": number,
-        }
-    return data | {name: value for name, value in fields.items() if value is not None}
 
 
 def _create(client, customer, **data):
