@@ -136,7 +136,12 @@ def portal_contact(*, customer=None, permissions=(), **fields) -> ContactPerson:
     (portal.models.Permission values); portal_contact(permissions=[Permission.BILLING])."""
     fields.setdefault("email", f"contact{next(_portal_logins)}@portal.example")
     person = ContactPersonFactory(customer=customer or CustomerFactory(), **fields)
-    person.portal_user = PortalUserFactory(username=person.email.lower(), email=person.email)
+    person.portal_user = PortalUserFactory(
+        username=person.email.lower(),
+        email=person.email,
+        first_name=person.first_name,
+        last_name=person.last_name,
+    )
     person.save(update_fields=["portal_user"])
     PortalAccess.objects.create(person=person, **{permission: True for permission in permissions})
     return person

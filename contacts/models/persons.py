@@ -112,17 +112,22 @@ class ContactPerson(models.Model):
                 # The table name is the model's own, not input.
                 func=f"DELETE FROM {USER_TABLE} WHERE id = OLD.portal_user_id; RETURN NULL;",  # noqa: S608
             ),
-            # A portal user signs in with their e-mail address: the login follows the
-            # person's address, whichever page or script changed it.
+            # A portal user signs in with their e-mail address, and staff see their name on
+            # what they send (appointment requests): the login follows the person, whichever
+            # page or script changed them.
             pgtrigger.Trigger(
-                name="portal_login_follows_email",
+                name="portal_login_follows_person",
                 operation=pgtrigger.Update,
                 when=pgtrigger.After,
-                condition=pgtrigger.Q(
-                    old__email__df=pgtrigger.F("new__email"), new__portal_user__isnull=False
+                condition=pgtrigger.Q(new__portal_user__isnull=False)
+                & (
+                    pgtrigger.Q(old__email__df=pgtrigger.F("new__email"))
+                    | pgtrigger.Q(old__first_name__df=pgtrigger.F("new__first_name"))
+                    | pgtrigger.Q(old__last_name__df=pgtrigger.F("new__last_name"))
                 ),
                 func=(
-                    f"UPDATE {USER_TABLE} SET username = lower(NEW.email), email = NEW.email "  # noqa: S608
+                    f"UPDATE {USER_TABLE} SET username = lower(NEW.email), email = NEW.email, "  # noqa: S608
+                    "first_name = left(NEW.first_name, 150), last_name = left(NEW.last_name, 150) "
                     "WHERE id = NEW.portal_user_id; RETURN NULL;"
                 ),
             ),

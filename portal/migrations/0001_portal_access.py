@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("contacts", "0004_portal_login_follows_email"),
+        ("contacts", "0003_contact_persons"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -53,7 +53,9 @@ def test_search_covers_organisation_description_email_and_category():
 def test_two_letters_find_word_starts():
     # Fixed e-mail addresses: a random one ("john@hotmail...") would rightly match "ho".
     ContactFactory(first_name="Ida", last_name="Holm", email="ida@example.dk")
-    ContactFactory(first_name="Bo", last_name="Lund", description="Caseworker", email="bo@example.dk")
+    ContactFactory(
+        first_name="Bo", last_name="Lund", description="Caseworker", email="bo@example.dk"
+    )
     assert _found("ho") == ["Holm"]
     assert _found("h") == []  # one letter is not a search
 

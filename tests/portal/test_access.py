@@ -96,7 +96,9 @@ def test_a_portal_user_never_reaches_staff_pages(client_for, portal_admin, url):
     assert response.status_code == 403
 
 
-def test_the_staff_portal_access_pages_refuse_portal_users(client_for, portal_admin, portal_limited):
+def test_the_staff_portal_access_pages_refuse_portal_users(
+    client_for, portal_admin, portal_limited
+):
     client = client_for(portal_admin.portal_user)
     assert client.get(f"/portal-access/{portal_limited.pk}/").status_code == 403
 

@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import User
+from contacts.models import ContactPerson
 from portal.models import Permission, PortalAccess
 from tests.factories import ContactPersonFactory
 
@@ -40,9 +41,7 @@ def _set_password(client, link, password=NEW_PASSWORD):
     )
 
 
-def test_granting_access_creates_a_login_and_emails_an_invitation(
-    client_for, receptionist, person
-):
+def test_granting_access_creates_a_login_and_emails_an_invitation(client_for, receptionist, person):
     response = _grant(client_for(receptionist), person, Permission.BILLING, Permission.REPORTS)
     assert response.status_code == 302
     person.refresh_from_db()
@@ -128,7 +127,9 @@ def test_staff_without_the_permission_cannot_grant(client_for, nobody, person):
     assert not PortalAccess.objects.exists()
 
 
-def test_staff_change_permissions_without_a_new_invitation(client_for, receptionist, portal_limited):
+def test_staff_change_permissions_without_a_new_invitation(
+    client_for, receptionist, portal_limited
+):
     response = _grant(client_for(receptionist), portal_limited, Permission.WORK_ORDER)
     assert response.status_code == 302
     portal_limited.portal_access.refresh_from_db()
@@ -162,12 +163,14 @@ def test_the_persons_page_shows_portal_access(client_for, receptionist, portal_a
     assert "Admin access" in page
 
 
-def test_the_login_follows_a_changed_email_address(portal_limited):
-    portal_limited.email = "Lis.New@Nordlys.example"
-    portal_limited.save()
-    portal_limited.portal_user.refresh_from_db()
-    assert portal_limited.portal_user.username == "lis.new@nordlys.example"
-    assert portal_limited.portal_user.email == "Lis.New@Nordlys.example"
+def test_the_login_follows_a_changed_email_address_and_name(portal_limited):
+    ContactPerson.objects.filter(pk=portal_limited.pk).update(
+        email="Lis.New@Nordlys.example", last_name="Berg"
+    )
+    user = User.objects.get(pk=portal_limited.portal_user_id)
+    assert user.username == "lis.new@nordlys.example"
+    assert user.email == "Lis.New@Nordlys.example"
+    assert user.get_full_name() == "Lis Berg"
 
 
 def test_a_person_with_a_login_keeps_an_email_address(client_for, receptionist, portal_limited):
