@@ -1,0 +1,61 @@
+"""A portal user signs in, searches the contacts, adds one, edits it from its View page and
+deletes another through the Confirm Delete pop-up."""
+
+from contacts.models import ContactPerson
+from tests.factories import ContactPersonFactory
+
+
+def test_portal_user_manages_contacts(page, live_server, portal_admin, password, screenshot):
+    customer = portal_admin.customer
+    ContactPersonFactory(customer=customer, title="Mr", first_name="Ole", last_name="Lund")
+    ContactPersonFactory(customer=customer, first_name="Gitte", last_name="Gone")
+
+    page.goto(f"{live_server.url}/portal/login/")
+    page.get_by_label("Email address").fill("ADA@nordlys.example")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Welcome, Ada").wait_for()
+    screenshot("home")
+
+    page.get_by_role("button", name="Account").click()
+    page.get_by_role("link", name="Search Contacts").click()
+    page.get_by_label("Name").fill("lund")
+    page.get_by_label("Name").press("Enter")
+    page.get_by_text("1 contact found.").wait_for()
+    assert page.get_by_role("link", name="Ole Lund").is_visible()
+    assert not page.get_by_role("link", name="Gitte Gone").is_visible()
+
+    page.get_by_role("link", name="Contacts", exact=True).first.click()
+    page.get_by_role("link", name="Add Contact").click()
+    page.get_by_label("Title").select_option("Ms")
+    page.get_by_label("First name").fill("Nina")
+    page.get_by_label("Surname").fill("Ny")
+    page.get_by_role("textbox", name="Email").fill("nina@nordlys.example")
+    page.get_by_label("Access reports").check()
+    screenshot("add-contact")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Ms Nina Ny saved.").wait_for()
+    nina = ContactPerson.objects.get(last_name="Ny")
+    assert nina.portal_access.permissions == {"access_reports"}
+
+    page.get_by_role("link", name="Nina Ny").click()
+    page.get_by_role("heading", name="Account information").wait_for()
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("Description or position").fill("Bookkeeper")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Ms Nina Ny saved.").wait_for()
+    assert page.url.endswith(f"/portal/contacts/{nina.pk}/")  # back where the edit began
+    assert page.get_by_text("Bookkeeper").is_visible()
+
+    page.goto(f"{live_server.url}/portal/contacts/")
+    page.get_by_role("button", name="Actions for Gitte Gone").click()
+    page.get_by_role("link", name="Delete").click()
+    dialog = page.get_by_role("dialog", name="Confirm Delete")
+    dialog.get_by_text("Gitte Gone").wait_for()
+    screenshot("confirm-delete")
+    dialog.get_by_role("button", name="Yes").click()
+    page.get_by_text("Gitte Gone deleted.").wait_for()
+    assert not ContactPerson.objects.filter(last_name="Gone").exists()
+    page.get_by_role("button", name="Actions for Ada Admin").click()
+    assert page.get_by_role("link", name="Delete").count() == 0  # never oneself
+    screenshot("contacts")
