@@ -19,7 +19,10 @@ def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpR
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     # The portal's login page is throttled the same way and answers with its own page.
     # (accounts cannot import portal: its form is the portal login template's to label.)
-    template = "portal/login.html" if request.path.startswith("/portal/") else "accounts/login.html"
+    portal = request.path.startswith("/portal/")
+    template = "portal/login.html" if portal else "accounts/login.html"
     form = StaffAuthenticationForm(request, initial={"username": request.POST.get("username")})
+    if portal:
+        form.fields["username"].label = "Email address"
     context = {"form": form, "locked_out_minutes": minutes}
     return render(request, template, context, status=429)

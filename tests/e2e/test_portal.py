@@ -59,3 +59,22 @@ def test_portal_user_manages_contacts(page, live_server, portal_admin, password,
     page.get_by_role("button", name="Actions for Ada Admin").click()
     assert page.get_by_role("link", name="Delete").count() == 0  # never oneself
     screenshot("contacts")
+
+
+def test_staff_grant_portal_access_from_the_persons_page(
+    page, live_server, receptionist, sign_in, screenshot, mailoutbox
+):
+    person = ContactPersonFactory(first_name="Nina", last_name="Ny", email="nina@example.dk")
+    sign_in(receptionist)
+    page.goto(f"{live_server.url}/contacts/persons/{person.pk}/")
+    page.get_by_role("link", name="Grant portal access").click()
+    page.get_by_label("Access billing").check()
+    page.get_by_label("Create work order").check()
+    screenshot("grant")
+    page.get_by_role("button", name="Grant access and send invitation").click()
+    page.get_by_text("an invitation went to nina@example.dk").wait_for()
+    page.get_by_text("Signs in as nina@example.dk").wait_for()
+    screenshot("person-page")
+    person.refresh_from_db()
+    assert person.portal_access.permissions == {"access_billing", "create_work_order"}
+    assert [message.to for message in mailoutbox] == [["nina@example.dk"]]
