@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max
+from django.db.models import Count, F, Max, ProtectedError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -170,8 +170,17 @@ def _save_with_unique_number(customer: Customer, **options) -> None:
 
 @transaction.atomic
 def customer_delete(*, customer: Customer) -> None:
-    """Delete a customer for good. Clinical and billing rows PROTECT their customer."""
-    Customer.objects.filter(id=customer.id).delete()
+    """Delete a customer for good. Clinical and billing rows PROTECT their customer: while
+    any exist, the customer stays and the refusal names them."""
+    try:
+        with transaction.atomic():
+            Customer.objects.filter(id=customer.id).delete()
+    except ProtectedError as error:
+        kinds = sorted({str(row._meta.verbose_name_plural) for row in error.protected_objects})
+        raise ValidationError(
+            f"{customer.name} cannot be deleted while they have {' and '.join(kinds)}: "
+            "clinical records are kept for their retention period."
+        ) from None
 
 
 def ssn_duplicates() -> list[list[Customer]]:

@@ -174,7 +174,11 @@ def customer_delete(request: HttpRequest, customer_id) -> HttpResponse:
     customer = _get_customer(request, customer_id)
     if request.method == "POST":
         name = customer.name
-        services.customer_delete(customer=customer)
+        try:
+            services.customer_delete(customer=customer)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("customers:detail", customer.id)
         messages.success(request, f"Customer {name} has been deleted for good.")
         return redirect("customers:list")
     context = {"customer": customer, "consequences": profile.deletion_consequences(customer)}

@@ -1,0 +1,171 @@
+"""Records (journals) of a customer and their entries, encrypted at rest.
+
+Titles and bodies are stored only as AES-GCM tokens (config.crypto) bound to their row and
+column: `entry.body` decrypts, `entry.seal(...)` encrypts. `key_id` names the key of the
+ring that sealed a row, so re-encryption under a new key (manage.py reencrypt_records)
+finds the rows still under an old one, and can stop and resume anywhere.
+
+Clinical rows PROTECT what they hang on: a customer with records, or a user who wrote
+entries, cannot be deleted by a cascade.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from config import crypto
+
+
+class RecordGroup(models.Model):
+    """A named template for entries ("Initial assessment", "Treatment note")."""
+
+    name = models.CharField(max_length=100)
+    # Plain text, or sanitised HTML (tables allowed) while the Editor setting is on.
+    template = models.TextField(blank=True)
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="recordgroup_name_unique_ci",
+                violation_error_message="A record group with this name already exists.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sealed(models.Model):
+    """Text fields kept as tokens `<field>_encrypted`, bound to this row's table and id."""
+
+    SEALED_FIELDS: tuple[str, ...] = ()
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The key that sealed this row's fields (re-encryption looks for old ones).
+    key_id = models.CharField(max_length=32, db_index=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def opened(self) -> dict[str, str]:
+        """Every sealed field in clear (raises crypto.DecryptionError when one cannot be)."""
+        return {field: self._open(field) for field in self.SEALED_FIELDS}
+
+    def _open(self, field: str) -> str:
+        token = getattr(self, f"{field}_encrypted")
+        return crypto.decrypt(token, table=self._meta.db_table, row_id=str(self.pk), field=field)
+
+    def seal(self, **texts: str) -> None:
+        """Encrypt every sealed field (title="...", body="...") under the current key, so
+        the row has one key id."""
+        if texts.keys() != set(self.SEALED_FIELDS):
+            raise ValueError(f"seal() needs exactly {', '.join(self.SEALED_FIELDS)}")
+        for field, text in texts.items():
+            token = crypto.encrypt(
+                text, table=self._meta.db_table, row_id=str(self.pk), field=field
+            )
+            setattr(self, f"{field}_encrypted", token)
+        self.key_id = crypto.current_key_id()
+
+
+class Record(Sealed):
+    SEALED_FIELDS = ("title",)
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="records"
+    )
+    title_encrypted = models.BinaryField(editable=False)
+    created = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    archived = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "id"]
+        indexes = [models.Index(fields=["customer", "created"])]
+
+    def __str__(self) -> str:
+        return f"Record {self.pk}"
+
+    @property
+    def title(self) -> str:
+        return self._open("title")
+
+
+class Entry(Sealed):
+    SEALED_FIELDS = ("title", "body")
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="entries")
+    group = models.ForeignKey(
+        RecordGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="record_entries"
+    )
+    # The edit and delete windows run from here.
+    created = models.DateTimeField(default=timezone.now)
+    updated = models.DateTimeField(auto_now=True)
+    title_encrypted = models.BinaryField(editable=False)
+    body_encrypted = models.BinaryField(editable=False)
+
+    class Meta:
+        verbose_name_plural = "entries"
+        ordering = ["-created", "id"]
+        indexes = [models.Index(fields=["record", "created", "id"])]
+
+    def __str__(self) -> str:
+        return f"Entry {self.pk}"
+
+    @property
+    def title(self) -> str:
+        return self._open("title")
+
+    @property
+    def body(self) -> str:
+        return self._open("body")
+
+    def window_closes(self, minutes: int | None) -> datetime | None:
+        """When a window of `minutes` (None: no limit, 0: never) closes for this entry."""
+        return None if minutes is None else self.created + timedelta(minutes=minutes)
+
+    def within(self, minutes: int | None, now: datetime | None = None) -> bool:
+        closes = self.window_closes(minutes)
+        return closes is None or (now or timezone.now()) < closes
+
+
+class EntryVersion(Sealed):
+    """An entry as it was before an edit: kept for every edit, readable with permission."""
+
+    SEALED_FIELDS = ("title", "body")
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="versions")
+    title_encrypted = models.BinaryField(editable=False)
+    body_encrypted = models.BinaryField(editable=False)
+    # Who wrote this version, and when it was replaced by whom.
+    written = models.DateTimeField()
+    replaced = models.DateTimeField(default=timezone.now)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-replaced", "id"]
+
+    def __str__(self) -> str:
+        return f"Version of entry {self.entry_id} replaced {self.replaced:%Y-%m-%d %H:%M}"
+
+    @property
+    def title(self) -> str:
+        return self._open("title")
+
+    @property
+    def body(self) -> str:
+        return self._open("body")
