@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-# What a signed-in portal user may reach outside the portal itself.
-PORTAL_USER_PATHS = ("/portal/", "/healthz", "/accounts/logout/", f"/{settings.STATIC_URL}")
+# Where the customer portal lives (config/urls.py mounts it here).
+PORTAL_PREFIX = "/portal/"
+# What a signed-in portal user may reach: the portal, and these few paths outside it.
+PORTAL_USER_PATHS = (PORTAL_PREFIX, "/healthz", "/accounts/logout/", f"/{settings.STATIC_URL}")
 
 
 class PortalUserBoundaryMiddleware:

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.forms import StaffAuthenticationForm
+from accounts.middleware import PORTAL_PREFIX
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -19,7 +20,7 @@ def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpR
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     # The portal's login page is throttled the same way and answers with its own page.
     # (accounts cannot import portal: its form is the portal login template's to label.)
-    portal = request.path.startswith("/portal/")
+    portal = request.path.startswith(PORTAL_PREFIX)
     template = "portal/login.html" if portal else "accounts/login.html"
     form = StaffAuthenticationForm(request, initial={"username": request.POST.get("username")})
     if portal:

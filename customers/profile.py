@@ -20,10 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.urls import reverse
 
-from customers.models import Customer, CustomerSettings
+from customers.models import Customer, CustomerSettings, Reservation
 
 
 def _always(request: HttpRequest, settings: CustomerSettings) -> bool:
@@ -95,14 +96,11 @@ register_tab(
 
 
 def _reservations_context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
-    from django.core.paginator import Paginator
-
     reservations = customer.reservations.select_related("calendar", "requested_by")
+    others = reservations.exclude(status=Reservation.Status.REQUESTED)
     return {
         "requests": list(reservations.requested().order_by("start", "id")),
-        "page": Paginator(reservations.exclude(status="requested"), 25).get_page(
-            request.GET.get("page")
-        ),
+        "page": Paginator(others, 25).get_page(request.GET.get("page")),
     }
 
 

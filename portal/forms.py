@@ -90,10 +90,6 @@ class PortalPermissionsForm(forms.Form):
         if not with_login:  # the page grants and revokes the login by its own buttons
             del self.fields["login"]
 
-    @property
-    def permission_fields(self) -> list[forms.BoundField]:
-        return [self[p] for p in Permission.values]
-
     def change(self) -> AccessChange:
         data = self.cleaned_data
         return AccessChange(

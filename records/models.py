@@ -42,6 +42,16 @@ class RecordGroup(models.Model):
         return self.name
 
 
+class SealedText:
+    """`title = SealedText()`: reading `record.title` decrypts `title_encrypted`."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        return self if instance is None else instance._open(self.name)
+
+
 class Sealed(models.Model):
     """Text fields kept as tokens `<field>_encrypted`, bound to this row's table and id."""
 
@@ -92,12 +102,10 @@ class Record(Sealed):
         ordering = ["-created", "id"]
         indexes = [models.Index(fields=["customer", "created"])]
 
+    title = SealedText()
+
     def __str__(self) -> str:
         return f"Record {self.pk}"
-
-    @property
-    def title(self) -> str:
-        return self._open("title")
 
 
 class Entry(Sealed):
@@ -121,16 +129,11 @@ class Entry(Sealed):
         ordering = ["-created", "id"]
         indexes = [models.Index(fields=["record", "created", "id"])]
 
+    title = SealedText()
+    body = SealedText()
+
     def __str__(self) -> str:
         return f"Entry {self.pk}"
-
-    @property
-    def title(self) -> str:
-        return self._open("title")
-
-    @property
-    def body(self) -> str:
-        return self._open("body")
 
     def window_closes(self, minutes: int | None) -> datetime | None:
         """When a window of `minutes` (None: no limit, 0: never) closes for this entry."""
@@ -159,13 +162,8 @@ class EntryVersion(Sealed):
     class Meta:
         ordering = ["-replaced", "id"]
 
+    title = SealedText()
+    body = SealedText()
+
     def __str__(self) -> str:
         return f"Version of entry {self.entry_id} replaced {self.replaced:%Y-%m-%d %H:%M}"
-
-    @property
-    def title(self) -> str:
-        return self._open("title")
-
-    @property
-    def body(self) -> str:
-        return self._open("body")

@@ -9,6 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts.middleware import PORTAL_PREFIX
 from portal.forms import PortalAuthenticationForm, PortalPasswordResetForm
 from portal.services import portal_invitation_accepted
 from portal.tokens import invitation_tokens, reset_tokens
@@ -19,7 +20,7 @@ def portal_path(url: str, request) -> str | None:
     safe = url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return url if url and safe and url.startswith("/portal/") else None
+    return url if url and safe and url.startswith(PORTAL_PREFIX) else None
 
 
 class PortalLoginView(auth_views.LoginView):

@@ -21,6 +21,7 @@ from customers.models import CustomerSettings
 from portal.access import portal_contact_or_404, portal_view
 from portal.forms import PortalPermissionsForm
 from portal.services import portal_access_update
+from portal.views import site_url
 from portal.views.auth import portal_path
 
 CONTACTS_PER_PAGE = 25
@@ -80,7 +81,6 @@ def _permissions_form(request: HttpRequest, person: ContactPerson):
 def _save_contact(request: HttpRequest, form, permissions_form) -> str | None:
     """Save the contact and, when the user may, their portal access, all or nothing.
     Returns the message about portal access, or None when a service refused."""
-    person = form.instance
     try:
         with transaction.atomic():
             person = form.save()
@@ -91,7 +91,7 @@ def _save_contact(request: HttpRequest, form, permissions_form) -> str | None:
                     change=permissions_form.change(),
                     by=request.user,
                     actor=request.portal_access,
-                    site_url=request.build_absolute_uri("/").rstrip("/"),
+                    site_url=site_url(request),
                 )
     except ValidationError as error:
         show_service_errors(form, error)

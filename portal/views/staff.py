@@ -16,15 +16,12 @@ from contacts.models import ContactPerson
 from portal import services
 from portal.forms import PortalPermissionsForm
 from portal.models import Permission
+from portal.views import site_url
 
 
 def _get_person(person_id) -> ContactPerson:
     persons = ContactPerson.objects.select_related("customer", "portal_access", "portal_user")
     return get_object_or_404(persons, pk=person_id)
-
-
-def _site_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 @permission_required("portal.change_portalaccess", raise_exception=True)
@@ -42,7 +39,7 @@ def access_edit(request: HttpRequest, person_id) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             note = services.portal_access_update(
-                person=person, change=form.change(), by=request.user, site_url=_site_url(request)
+                person=person, change=form.change(), by=request.user, site_url=site_url(request)
             )
         except ValidationError as error:
             show_service_errors(form, error)
@@ -66,7 +63,7 @@ def access_invite(request: HttpRequest, person_id) -> HttpResponse:
     if not hasattr(person, "portal_access"):
         messages.error(request, f"{person.name} has no portal access to invite to.")
     else:
-        services.portal_invitation_send(person=person, site_url=_site_url(request))
+        services.portal_invitation_send(person=person, site_url=site_url(request))
         messages.success(request, f"A new invitation went to {person.portal_user.email}.")
     return redirect("contacts:person", person.pk)
 
