@@ -1,14 +1,13 @@
 """Staff add a customer's contact person, see SMS ticked as they type, make them primary."""
 
 from contacts.models import ContactPerson
-from customers.models import CustomerSettings
 from tests.factories import CustomerFactory
 
 
 def test_person_is_added_with_sms_ticked_by_typing_and_made_primary(
-    page, live_server, receptionist, sign_in, screenshot
+    page, live_server, receptionist, sign_in, screenshot, customer_settings
 ):
-    CustomerSettings.objects.filter(id=1).update(sms_enabled=True)
+    customer_settings(sms_enabled=True)
     customer = CustomerFactory(first_name="Asta", last_name="Berg")
     sign_in(receptionist)
 

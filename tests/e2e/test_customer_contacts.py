@@ -1,14 +1,13 @@
 """Staff build the contact directory from a customer's profile and choose from it."""
 
 from contacts.models import Contact, CustomerContact
-from customers.models import CustomerSettings
 from tests.factories import CustomerFactory
 
 
 def test_category_and_contact_made_on_one_customer_are_chosen_on_another(
-    page, live_server, receptionist, sign_in, screenshot
+    page, live_server, receptionist, sign_in, screenshot, customer_settings
 ):
-    CustomerSettings.objects.filter(id=1).update(show_contacts=True)
+    customer_settings(show_contacts=True)
     first = CustomerFactory(first_name="Anna", last_name="Jensen")
     second = CustomerFactory(first_name="Bo", last_name="Berg")
     sign_in(receptionist)
@@ -39,10 +38,12 @@ def test_category_and_contact_made_on_one_customer_are_chosen_on_another(
     assert Contact.objects.filter(last_name="Holm").exists()
 
 
-def test_a_contact_is_chosen_with_the_keyboard_alone(page, live_server, receptionist, sign_in):
+def test_a_contact_is_chosen_with_the_keyboard_alone(
+    page, live_server, receptionist, sign_in, customer_settings
+):
     from tests.factories import ContactFactory
 
-    CustomerSettings.objects.filter(id=1).update(show_contacts=True)
+    customer_settings(show_contacts=True)
     customer = CustomerFactory(first_name="Bo", last_name="Berg")
     ContactFactory(first_name="Ida", last_name="Holm", description="GP")
     ContactFactory(first_name="Ivar", last_name="Holmgaard", description="GP")
