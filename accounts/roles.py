@@ -27,6 +27,8 @@ ADMINISTRATOR_ONLY = (
     "customers.add_customersettings",
     "customers.change_customersettings",
     "customers.delete_customersettings",
+    # The audit permission: reading who looked at which records.
+    "records.view_recordaccess",
 )
 
 ADMINISTRATOR = Role(

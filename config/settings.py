@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "pghistory",
+    "tinymce",
     "accounts",
     "debtors",
     "customers",
@@ -242,6 +243,37 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+}
+
+# The rich-text editor of record groups and entries (the Customer record setting "Editor"),
+# served from the django-tinymce wheel: it works without internet access. TinyMCE 7 is
+# GPL-2.0-or-later when self-hosted; "gpl" is its licence key for that. Only what the
+# allow-list of records.rich_text keeps is offered: no colours, links, images or styles.
+TINYMCE_DEFAULT_CONFIG = {
+    "license_key": "gpl",
+    "menubar": False,
+    "promotion": False,
+    "branding": False,
+    "height": 420,
+    "plugins": "lists,table,autoresize",
+    "toolbar": "undo redo | blocks | bold italic underline | bullist numlist | table "
+    "| removeformat",
+    "block_formats": "Paragraph=p; Heading=h3; Subheading=h4",
+    "table_toolbar": "tableprops tabledelete | tableinsertrowbefore tableinsertrowafter "
+    "tabledeleterow | tableinsertcolbefore tableinsertcolafter tabledeletecol",
+    "table_default_attributes": {},
+    "table_default_styles": {},
+    "table_sizing_mode": "unset",
+    "table_resize_bars": False,
+    "table_appearance_options": False,
+    "table_advtab": False,
+    "table_cell_advtab": False,
+    "table_row_advtab": False,
+    "object_resizing": False,
+    "paste_data_images": False,
+    "entity_encoding": "raw",
+    "autoresize_bottom_margin": 20,
+    "min_height": 260,
 }
 
 LOGGING = {

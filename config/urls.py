@@ -13,6 +13,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("debtors/", include("debtors.urls")),
     path("contacts/", include("contacts.urls")),
+    path("records/", include("records.urls")),
     path("portal-access/", include("portal.staff_urls")),
     path("portal/", include("portal.urls")),
     path("admin/", admin.site.urls),

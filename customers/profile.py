@@ -12,6 +12,9 @@ from their AppConfig.ready():
     from customers.profile import register_deletion_consequence
     register_deletion_consequence(lambda customer: [f"{n} contact persons"] if n else [])
 
+    from customers.profile import register_deletion_blocker
+    register_deletion_blocker(lambda customer: ["2 records"] if n else [])
+
     from customers.profile import register_detail
     register_detail(lambda customer: [("Primary contact", name)] if name else [])
 """
@@ -49,6 +52,7 @@ class ProfileTab:
 
 _tabs: dict[str, ProfileTab] = {}
 _deletion_consequences: list[Callable[[Customer], list[str]]] = []
+_deletion_blockers: list[Callable[[Customer], list[str]]] = []
 _details: list[Callable[[Customer], list[tuple[str, str]]]] = []
 
 
@@ -73,6 +77,17 @@ def register_deletion_consequence(describe: Callable[[Customer], list[str]]) -> 
 
 def deletion_consequences(customer: Customer) -> list[str]:
     return [line for describe in _deletion_consequences for line in describe(customer)]
+
+
+def register_deletion_blocker(describe: Callable[[Customer], list[str]]) -> None:
+    """`describe(customer)` names what keeps the customer from being deleted ("2 records");
+    the delete page then explains instead of offering the button (the database's PROTECT
+    refuses the delete anyway)."""
+    _deletion_blockers.append(describe)
+
+
+def deletion_blockers(customer: Customer) -> list[str]:
+    return [line for describe in _deletion_blockers for line in describe(customer)]
 
 
 def register_detail(describe: Callable[[Customer], list[tuple[str, str]]]) -> None:

@@ -181,7 +181,12 @@ def customer_delete(request: HttpRequest, customer_id) -> HttpResponse:
             return redirect("customers:detail", customer.id)
         messages.success(request, f"Customer {name} has been deleted for good.")
         return redirect("customers:list")
-    context = {"customer": customer, "consequences": profile.deletion_consequences(customer)}
+    blockers = profile.deletion_blockers(customer)
+    context = {
+        "customer": customer,
+        "blockers": blockers,
+        "consequences": [] if blockers else profile.deletion_consequences(customer),
+    }
     return render(request, "customers/customer_confirm_delete.html", context)
 
 

@@ -1,10 +1,41 @@
+"""Admin of the records add-on: record groups (the staff page has the rich-text editor; the
+admin edits the same sanitised HTML as text) and a read-only view of the access log."""
+
+from django import forms
 from django.contrib import admin
 
-from records.models import RecordGroup
+from records.forms import RecordGroupForm
+from records.models import RecordAccess, RecordGroup
+
+
+class RecordGroupAdminForm(RecordGroupForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The admin's Content-Security-Policy has no room for the editor's inline styles.
+        self.fields["template"].widget = forms.Textarea(attrs={"rows": 14, "cols": 80})
 
 
 @admin.register(RecordGroup)
 class RecordGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "is_active"]
+    form = RecordGroupAdminForm
+    list_display = ["name", "is_active", "rich_text"]
     list_filter = ["is_active"]
     search_fields = ["name"]
+
+
+@admin.register(RecordAccess)
+class RecordAccessAdmin(admin.ModelAdmin):
+    """The access log, to read: nobody adds, changes or deletes a line of it."""
+
+    list_display = ["at", "user", "action", "customer_id", "record_id", "address"]
+    list_filter = ["action"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -7,11 +7,16 @@ finds the rows still under an old one, and can stop and resume anywhere.
 
 Clinical rows PROTECT what they hang on: a customer with records, or a user who wrote
 entries, cannot be deleted by a cascade.
+
+RecordAccess is the access log: one row per view, write, print or export of a record. It
+is append-only (a trigger refuses UPDATE and DELETE) and outlives what it names: its
+references carry no foreign-key constraint, so deleting an entry keeps the log of it.
 """
 
 import uuid
 from datetime import datetime, timedelta
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -24,9 +29,13 @@ class RecordGroup(models.Model):
     """A named template for entries ("Initial assessment", "Treatment note")."""
 
     name = models.CharField(max_length=100)
-    # Plain text, or sanitised HTML (tables allowed) while the Editor setting is on.
+    # Sanitised HTML (tables allowed) when rich_text, else plain text. Rich or not is
+    # decided by the Editor setting when the template is written, and kept with it.
     template = models.TextField(blank=True)
-    is_active = models.BooleanField("active", default=True)
+    rich_text = models.BooleanField(default=False, editable=False)
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Only active groups are offered for new entries."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -108,6 +117,19 @@ class Record(Sealed):
         return f"Record {self.pk}"
 
 
+class EntryQuerySet(models.QuerySet):
+    def in_journal_order(self, newest_first: bool) -> "EntryQuerySet":
+        """The Customer record setting "Sorting": newest first, or newest last."""
+        order = ["-created", "-id"] if newest_first else ["created", "id"]
+        return self.order_by(*order)
+
+    def for_display(self) -> "EntryQuerySet":
+        """With what an entry card shows: author, group and whether it was ever edited."""
+        return self.select_related("author", "group").annotate(
+            was_edited=models.Exists(EntryVersion.objects.filter(entry=models.OuterRef("pk")))
+        )
+
+
 class Entry(Sealed):
     SEALED_FIELDS = ("title", "body")
 
@@ -123,6 +145,10 @@ class Entry(Sealed):
     updated = models.DateTimeField(auto_now=True)
     title_encrypted = models.BinaryField(editable=False)
     body_encrypted = models.BinaryField(editable=False)
+    # The body is sanitised HTML (written with the rich-text editor), else plain text.
+    rich_text = models.BooleanField(default=False, editable=False)
+
+    objects = EntryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "entries"
@@ -152,6 +178,7 @@ class EntryVersion(Sealed):
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="versions")
     title_encrypted = models.BinaryField(editable=False)
     body_encrypted = models.BinaryField(editable=False)
+    rich_text = models.BooleanField(default=False, editable=False)
     # Who wrote this version, and when it was replaced by whom.
     written = models.DateTimeField()
     replaced = models.DateTimeField(default=timezone.now)
@@ -167,3 +194,58 @@ class EntryVersion(Sealed):
 
     def __str__(self) -> str:
         return f"Version of entry {self.entry_id} replaced {self.replaced:%Y-%m-%d %H:%M}"
+
+
+class RecordAccess(models.Model):
+    """One line of the access log: who did what to which record, when, from where."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        HISTORY = "history", "Viewed earlier versions"
+        CREATE = "create", "Created"
+        EDIT = "edit", "Edited"
+        DELETE = "delete", "Deleted"
+        ARCHIVE = "archive", "Archived"
+        RESTORE = "restore", "Restored from the archive"
+        PRINT = "print", "Printed"
+        EXPORT = "export", "Exported"
+
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # No constraints: the log keeps naming an entry (or record) after it is deleted.
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    record = models.ForeignKey(
+        Record, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    entry = models.ForeignKey(
+        Entry,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "record access"
+        verbose_name_plural = "record access log"
+        ordering = ["-at", "-id"]
+        # Reading it is the audit permission; nobody is given a permission to change it.
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["customer", "-at", "-id"])]
+        triggers = [
+            pgtrigger.Protect(
+                name="recordaccess_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_action_display().lower()} record {self.record_id}"

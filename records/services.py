@@ -1,8 +1,12 @@
-"""Writes to records and entries: the edit and delete windows and the kept versions live here.
+"""Writes to records and entries: the edit and delete windows, the kept versions, the
+sanitising of rich text and the access log live here.
 
 The windows are the Customer record settings "Edit entry" and "Delete entry" (minutes;
 None is no limit, 0 is never), counted from the entry's creation. The entry row is locked
 while the rule is checked, so an edit cannot slip past a delete or another edit.
+
+Every write is logged here, in the transaction that makes it, so no page can write without
+leaving its line in the access log; pages log what they show (views, prints) themselves.
 """
 
 from django.core.exceptions import ValidationError
@@ -12,7 +16,10 @@ from django.utils.formats import date_format
 
 from accounts.models import User
 from customers.models import Customer, CustomerSettings
-from records.models import Entry, EntryVersion, Record, RecordGroup
+from records import rich_text
+from records.models import Entry, EntryVersion, Record, RecordAccess, RecordGroup
+
+Action = RecordAccess.Action
 
 
 def _closed_message(action: str, entry: Entry, minutes: int) -> str:
@@ -25,46 +32,119 @@ def _closed_message(action: str, entry: Entry, minutes: int) -> str:
     )
 
 
+def entry_edit_refusal(entry: Entry, settings: CustomerSettings | None = None) -> str | None:
+    """Why `entry` cannot be edited now (its record archived, its edit window closed), or
+    None when it can."""
+    settings = settings or CustomerSettings.load()
+    if entry.record.archived:
+        return "This record is archived: its entries cannot be changed."
+    window = settings.record_edit_window
+    return None if entry.within(window) else _closed_message("edited", entry, window)
+
+
+def entry_delete_refusal(entry: Entry, settings: CustomerSettings | None = None) -> str | None:
+    """Why `entry` cannot be deleted now, or None when it can."""
+    settings = settings or CustomerSettings.load()
+    if entry.record.archived:
+        return "This record is archived: its entries cannot be deleted."
+    window = settings.record_delete_window
+    return None if entry.within(window) else _closed_message("deleted", entry, window)
+
+
+def record_access_log(
+    *, action: str, record: Record, by: User, address: str | None, entry: Entry | None = None
+) -> RecordAccess:
+    """Write one line of the access log."""
+    return RecordAccess.objects.create(
+        action=action,
+        user=by,
+        customer_id=record.customer_id,
+        record=record,
+        entry=entry,
+        address=address or None,
+    )
+
+
 @transaction.atomic
-def record_create(*, customer: Customer, title: str, by: User) -> Record:
+def record_create(
+    *, customer: Customer, title: str, by: User, address: str | None = None
+) -> Record:
     record = Record(customer=customer, created_by=by)
     record.seal(title=title)
     record.save()
+    record_access_log(action=Action.CREATE, record=record, by=by, address=address)
     return record
 
 
 @transaction.atomic
+def record_archive(
+    *, record: Record, archived: bool, by: User, address: str | None = None
+) -> Record:
+    """Archive a record, or bring it back; only while the Archive setting is on."""
+    if not CustomerSettings.load().record_archive_enabled:
+        raise ValidationError("Archiving records is switched off in the back-end settings.")
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    if bool(record.archived) != archived:
+        record.archived = timezone.now() if archived else None
+        record.save(update_fields=["archived"])
+        action = Action.ARCHIVE if archived else Action.RESTORE
+        record_access_log(action=action, record=record, by=by, address=address)
+    return record
+
+
+def _body_as_stored(body: str, rich: bool) -> str:
+    return rich_text.clean(body) if rich else body
+
+
+@transaction.atomic
 def entry_create(
-    *, record: Record, title: str, body: str, by: User, group: RecordGroup | None = None
+    *,
+    record: Record,
+    title: str,
+    body: str,
+    by: User,
+    group: RecordGroup | None = None,
+    address: str | None = None,
 ) -> Entry:
+    """A new entry; rich text (sanitised HTML) while the Editor setting is on."""
     if record.archived:
         raise ValidationError("This record is archived: new entries cannot be added.")
-    entry = Entry(record=record, group=group, author=by)
-    entry.seal(title=title, body=body)
+    rich = rich_text.writes_rich(False)
+    entry = Entry(record=record, group=group, author=by, rich_text=rich)
+    entry.seal(title=title, body=_body_as_stored(body, rich))
     entry.save()
+    record_access_log(action=Action.CREATE, record=record, entry=entry, by=by, address=address)
     return entry
 
 
 @transaction.atomic
-def entry_update(*, entry: Entry, title: str, body: str, by: User) -> Entry:
-    """Change an entry inside the edit window, keeping the version it replaces."""
-    entry = Entry.objects.select_for_update().get(pk=entry.pk)
-    window = CustomerSettings.load().record_edit_window
-    if not entry.within(window):
-        raise ValidationError(_closed_message("edited", entry, window))
-    previous = EntryVersion(entry=entry, written=entry.updated, replaced_by=by)
+def entry_update(
+    *, entry: Entry, title: str, body: str, by: User, address: str | None = None
+) -> Entry:
+    """Change an entry inside the edit window, keeping the version it replaces. `body` is
+    rich text when rich_text.writes_rich(entry.rich_text) says so."""
+    entry = Entry.objects.select_for_update().select_related("record").get(pk=entry.pk)
+    if refusal := entry_edit_refusal(entry):
+        raise ValidationError(refusal)
+    previous = EntryVersion(
+        entry=entry, written=entry.updated, replaced_by=by, rich_text=entry.rich_text
+    )
     previous.seal(**entry.opened())
     previous.save()
-    entry.seal(title=title, body=body)
+    entry.rich_text = rich_text.writes_rich(entry.rich_text)
+    entry.seal(title=title, body=_body_as_stored(body, entry.rich_text))
     entry.save()
+    record_access_log(action=Action.EDIT, record=entry.record, entry=entry, by=by, address=address)
     return entry
 
 
 @transaction.atomic
-def entry_delete(*, entry: Entry) -> None:
-    entry = Entry.objects.select_for_update().get(pk=entry.pk)
-    window = CustomerSettings.load().record_delete_window
-    if not entry.within(window):
-        raise ValidationError(_closed_message("deleted", entry, window))
+def entry_delete(*, entry: Entry, by: User, address: str | None = None) -> None:
+    entry = Entry.objects.select_for_update().select_related("record").get(pk=entry.pk)
+    if refusal := entry_delete_refusal(entry):
+        raise ValidationError(refusal)
+    record_access_log(
+        action=Action.DELETE, record=entry.record, entry=entry, by=by, address=address
+    )
     entry.versions.all().delete()
     entry.delete()

@@ -129,10 +129,10 @@ def test_entry_delete_window_from_creation(entry, customer_settings, minutes, af
     customer_settings(record_delete_window=minutes)
     with time_machine.travel(entry.created + after, tick=False):
         if allowed:
-            services.entry_delete(entry=entry)
+            services.entry_delete(entry=entry, by=entry.author)
         else:
             with pytest.raises(ValidationError, match="deleted"):
-                services.entry_delete(entry=entry)
+                services.entry_delete(entry=entry, by=entry.author)
     assert Entry.objects.filter(pk=entry.pk).exists() is not allowed
 
 

@@ -1,0 +1,85 @@
+"""Forms of the records pages: a record's title, an entry, a record group.
+
+A body is rich text (the editor, sanitised HTML) or plain text (a text area), as
+rich_text.writes_rich decides: the Editor setting, and rich text stays rich.
+"""
+
+from django import forms
+from tinymce.widgets import TinyMCE
+
+from records import rich_text
+from records.models import RecordGroup
+
+TITLE_MAX = 200
+# A long assessment is a few pages; this stops a paste of a whole book, not a note.
+BODY_MAX = 200_000
+
+
+def body_field(*, rich: bool, label: str, required: bool) -> forms.CharField:
+    widget = TinyMCE(attrs={"rows": 14}) if rich else forms.Textarea(attrs={"rows": 12})
+    return forms.CharField(
+        label=label, required=required, max_length=BODY_MAX, widget=widget, strip=not rich
+    )
+
+
+class RecordForm(forms.Form):
+    title = forms.CharField(
+        max_length=TITLE_MAX,
+        help_text="For example “Physiotherapy, left knee”. Stored encrypted.",
+        widget=forms.TextInput(attrs={"autofocus": True}),
+    )
+
+
+class EntryForm(forms.Form):
+    title = forms.CharField(max_length=TITLE_MAX)
+
+    def __init__(self, *args, rich: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rich = rich
+        self.fields["body"] = body_field(rich=rich, label="Entry", required=True)
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        # An editor left empty posts "<p></p>" or "&nbsp;": that is no entry.
+        if self.rich and not rich_text.to_plain(rich_text.clean(body)).strip("\xa0 \n\t"):
+            raise forms.ValidationError("Write the entry before saving it.")
+        return body
+
+    @staticmethod
+    def initial_from(group: RecordGroup | None, *, rich: bool) -> dict[str, str]:
+        """Title and body of a new entry written from `group`'s template, in the entry's
+        format."""
+        if group is None:
+            return {}
+        body = group.template
+        if group.rich_text and not rich:
+            body = rich_text.to_plain(body)
+        elif rich and not group.rich_text:
+            body = rich_text.from_plain(body)
+        return {"title": group.name, "body": body}
+
+
+class RecordGroupForm(forms.ModelForm):
+    """The staff page and the admin both use this form, so a template is sanitised on
+    whichever path it is saved."""
+
+    class Meta:
+        model = RecordGroup
+        fields = ["name", "template", "is_active"]
+        help_texts = {"template": "What a new entry of this group starts with."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rich = rich_text.writes_rich(self.instance.rich_text)
+        if self.rich and not self.instance.rich_text:
+            self.initial["template"] = rich_text.from_plain(self.instance.template)
+        self.fields["template"] = body_field(rich=self.rich, label="Template", required=False)
+        self.fields["template"].help_text = self._meta.help_texts["template"]
+
+    def clean_template(self) -> str:
+        template = self.cleaned_data["template"]
+        return rich_text.clean(template) if self.rich else template
+
+    def save(self, commit: bool = True) -> RecordGroup:
+        self.instance.rich_text = self.rich
+        return super().save(commit)

@@ -1,0 +1,92 @@
+"""The customer profile's Record tab: the customer's records and one record's entries.
+
+Registered on the profile by records.apps. Showing a record's entries writes a "viewed"
+line to the access log, whoever opens it and however often.
+"""
+
+import logging
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest
+
+from accounts.network import client_ip
+from config.crypto import DecryptionError
+from customers.models import Customer, CustomerSettings
+from records import services
+from records.models import Entry, Record, RecordAccess, RecordGroup
+
+ENTRIES_PER_PAGE = 25
+
+logger = logging.getLogger(__name__)
+
+
+def is_shown(request: HttpRequest, settings: CustomerSettings) -> bool:
+    return settings.records_addon_enabled and request.user.has_perm("records.view_record")
+
+
+def entry_with_windows(entry: Entry, settings: CustomerSettings) -> Entry:
+    """`entry` with what its card shows: its text in clear (or why it cannot be opened), and
+    whether, and until when, it can be edited and deleted."""
+    try:
+        entry.text = entry.opened()
+    except DecryptionError as error:
+        # Loud, but for this entry only: the rest of the journal stays readable.
+        logger.error("Entry %s cannot be decrypted: %s", entry.pk, error)
+        entry.text, entry.unreadable = None, str(error)
+    entry.edit_refusal = services.entry_edit_refusal(entry, settings)
+    entry.delete_refusal = services.entry_delete_refusal(entry, settings)
+    entry.edit_closes = entry.window_closes(settings.record_edit_window or None)
+    entry.delete_closes = entry.window_closes(settings.record_delete_window or None)
+    return entry
+
+
+def _page_number(request: HttpRequest, paginator: Paginator, newest_first: bool):
+    """The asked-for page; by default the one with the newest entries, which is the last
+    page when the newest are shown at the bottom."""
+    return request.GET.get("page") or (1 if newest_first else paginator.num_pages)
+
+
+def context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
+    settings = CustomerSettings.for_request(request)
+    records = list(
+        customer.records.annotate(entry_count=Count("entries")).order_by("-created", "id")
+    )
+    for record in records:
+        record.customer = customer
+    chosen = _chosen(records, request.GET.get("record"))
+    result: dict[str, Any] = {
+        "records": [record for record in records if not record.archived],
+        "archived_records": [record for record in records if record.archived],
+        "record": chosen,
+    }
+    if chosen is None:
+        return result
+    newest_first = settings.record_sorting == settings.RecordSorting.NEWEST_FIRST
+    entries = chosen.entries.for_display().in_journal_order(newest_first)
+    paginator = Paginator(entries, ENTRIES_PER_PAGE)
+    paginator.count = chosen.entry_count  # counted with the records above
+    page = paginator.get_page(_page_number(request, paginator, newest_first))
+    for entry in page.object_list:
+        entry_with_windows(entry, settings)
+    services.record_access_log(
+        action=RecordAccess.Action.VIEW,
+        record=chosen,
+        by=request.user,
+        address=client_ip(request),
+    )
+    groups = []
+    if not chosen.archived and request.user.has_perm("records.add_entry"):
+        groups = list(RecordGroup.objects.filter(is_active=True).only("id", "name"))
+    result.update(page=page, newest_first=newest_first, groups=groups)
+    return result
+
+
+def _chosen(records: list[Record], wanted: str | None) -> Record | None:
+    """The record asked for, else the newest open one, else the newest archived one."""
+    for record in records:
+        if str(record.pk) == wanted:
+            return record
+    open_records = [record for record in records if not record.archived]
+    return (open_records or records or [None])[0]

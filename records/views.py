@@ -1,0 +1,297 @@
+"""Staff pages of the records add-on: records and entries, their versions and print, the
+record groups, and the access log.
+
+Every page but the access log exists only while the records add-on is on (404 otherwise),
+and each asks its own permission (403 without it). The rules themselves (windows, archive,
+sanitising, logging of writes) live in records.services; pages log what they show.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.network import client_ip
+from config.forms import show_service_errors
+from customers.models import Customer, CustomerSettings
+from customers.profile import tab_url
+from records import services
+from records.forms import EntryForm, RecordForm, RecordGroupForm
+from records.models import Entry, Record, RecordAccess, RecordGroup
+from records.rich_text import from_plain, writes_rich
+from records.tab import entry_with_windows
+
+Action = RecordAccess.Action
+LOG_PAGE_SIZE = 50
+
+# The rich-text editor positions its menus with inline styles and shows pasted images as
+# blob: URLs; only the pages that show the editor allow those.
+EDITOR_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+
+def _render_form(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    response = render(request, template, context)
+    if context["form"].rich:
+        response._csp_config = EDITOR_CSP  # what django.views.decorators.csp sets
+    return response
+
+
+def records_page(permission: str):
+    """A records page: 404 while the add-on is off, 403 without `permission`, never cached."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not CustomerSettings.for_request(request).records_addon_enabled:
+                raise Http404("The records add-on is switched off.")
+            if not request.user.has_perm(permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return never_cache(wrapped)
+
+    return decorator
+
+
+def record_url(record: Record) -> str:
+    """The customer's Record tab opened on `record`."""
+    return f"{tab_url(record.customer_id, 'record')}&record={record.pk}"
+
+
+def _record(record_id) -> Record:
+    return get_object_or_404(Record.objects.select_related("customer"), pk=record_id)
+
+
+def _entry(entry_id) -> Entry:
+    return get_object_or_404(
+        Entry.objects.select_related("record__customer", "group", "author"), pk=entry_id
+    )
+
+
+def _refuse(request: HttpRequest, error: ValidationError, record: Record) -> HttpResponse:
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect(record_url(record))
+
+
+@records_page("records.add_record")
+def record_create(request: HttpRequest, customer_id) -> HttpResponse:
+    customer = get_object_or_404(Customer, pk=customer_id)
+    form = RecordForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        record = services.record_create(
+            customer=customer,
+            title=form.cleaned_data["title"],
+            by=request.user,
+            address=client_ip(request),
+        )
+        messages.success(request, f"Record “{record.title}” created.")
+        return redirect(record_url(record))
+    return render(request, "records/record_form.html", {"form": form, "customer": customer})
+
+
+@require_POST
+@records_page("records.change_record")
+def record_archive(request: HttpRequest, record_id) -> HttpResponse:
+    record = _record(record_id)
+    archive = request.POST.get("archive") == "1"
+    try:
+        services.record_archive(
+            record=record, archived=archive, by=request.user, address=client_ip(request)
+        )
+    except ValidationError as error:
+        return _refuse(request, error, record)
+    done = "archived" if archive else "restored from the archive"
+    messages.success(request, f"Record “{record.title}” {done}.")
+    return redirect(record_url(record))
+
+
+@records_page("records.view_record")
+def record_print(request: HttpRequest, record_id) -> HttpResponse:
+    record = _record(record_id)
+    settings = CustomerSettings.for_request(request)
+    entries = (
+        record.entries.for_display()
+        .in_journal_order(settings.record_sorting == settings.RecordSorting.NEWEST_FIRST)
+        .iterator(chunk_size=500)
+    )
+    services.record_access_log(
+        action=Action.PRINT, record=record, by=request.user, address=client_ip(request)
+    )
+    context = {
+        "record": record,
+        "customer": record.customer,
+        "entries": (entry_with_windows(entry, settings) for entry in entries),
+    }
+    return render(request, "records/record_print.html", context)
+
+
+@records_page("records.add_entry")
+def entry_create(request: HttpRequest, record_id) -> HttpResponse:
+    record = _record(record_id)
+    if record.archived:
+        messages.error(request, "This record is archived: new entries cannot be added.")
+        return redirect(record_url(record))
+    group = None
+    if request.GET.get("group"):
+        group = get_object_or_404(RecordGroup, pk=request.GET["group"], is_active=True)
+    rich = writes_rich(False, CustomerSettings.for_request(request))
+    form = EntryForm(
+        request.POST if request.method == "POST" else None,
+        rich=rich,
+        initial=EntryForm.initial_from(group, rich=rich),
+    )
+    if form.is_valid():
+        try:
+            services.entry_create(
+                record=record,
+                group=group,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                by=request.user,
+                address=client_ip(request),
+            )
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, f"Entry “{form.cleaned_data['title']}” added.")
+            return redirect(record_url(record))
+    context = {"form": form, "record": record, "customer": record.customer, "group": group}
+    return _render_form(request, "records/entry_form.html", context)
+
+
+@records_page("records.change_entry")
+def entry_edit(request: HttpRequest, entry_id) -> HttpResponse:
+    entry = _entry(entry_id)
+    settings = CustomerSettings.for_request(request)
+    entry_with_windows(entry, settings)
+    if entry.edit_refusal:
+        messages.error(request, entry.edit_refusal)
+        return redirect(record_url(entry.record))
+    rich = writes_rich(entry.rich_text, settings)
+    initial = {"title": entry.title, "body": entry.body}
+    if rich and not entry.rich_text:
+        initial["body"] = from_plain(initial["body"])
+    form = EntryForm(request.POST if request.method == "POST" else None, rich=rich, initial=initial)
+    if form.is_valid():
+        try:
+            services.entry_update(
+                entry=entry,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                by=request.user,
+                address=client_ip(request),
+            )
+        except ValidationError as error:
+            return _refuse(request, error, entry.record)
+        messages.success(request, f"Entry “{form.cleaned_data['title']}” saved.")
+        return redirect(record_url(entry.record))
+    context = {
+        "form": form,
+        "entry": entry,
+        "record": entry.record,
+        "customer": entry.record.customer,
+    }
+    return _render_form(request, "records/entry_form.html", context)
+
+
+@records_page("records.delete_entry")
+def entry_delete(request: HttpRequest, entry_id) -> HttpResponse:
+    entry = _entry(entry_id)
+    entry_with_windows(entry, CustomerSettings.for_request(request))
+    if entry.delete_refusal:
+        messages.error(request, entry.delete_refusal)
+        return redirect(record_url(entry.record))
+    if request.method == "POST":
+        try:
+            services.entry_delete(entry=entry, by=request.user, address=client_ip(request))
+        except ValidationError as error:
+            return _refuse(request, error, entry.record)
+        messages.success(request, f"Entry “{entry.text['title']}” deleted.")
+        return redirect(record_url(entry.record))
+    context = {"entry": entry, "record": entry.record, "versions": entry.versions.count()}
+    return render(request, "records/entry_confirm_delete.html", context)
+
+
+@records_page("records.view_entryversion")
+def entry_history(request: HttpRequest, entry_id) -> HttpResponse:
+    entry = _entry(entry_id)
+    versions = list(entry.versions.select_related("replaced_by"))
+    services.record_access_log(
+        action=Action.HISTORY,
+        record=entry.record,
+        entry=entry,
+        by=request.user,
+        address=client_ip(request),
+    )
+    context = {"entry": entry, "record": entry.record, "versions": versions}
+    return render(request, "records/entry_history.html", context)
+
+
+@never_cache
+@permission_required("records.view_recordaccess", raise_exception=True)
+def access_log(request: HttpRequest, customer_id) -> HttpResponse:
+    """Who looked at or changed this customer's records. Open to auditors whether or not
+    the add-on is on now: the log outlives the switch."""
+    customer = get_object_or_404(Customer, pk=customer_id)
+    log = (
+        RecordAccess.objects.filter(customer=customer)
+        .select_related("user", "record", "entry")
+        .order_by("-at", "-id")
+    )
+    action = request.GET.get("action", "")
+    if action in Action.values:
+        log = log.filter(action=action)
+    context = {
+        "customer": customer,
+        "page": Paginator(log, LOG_PAGE_SIZE).get_page(request.GET.get("page")),
+        "actions": Action.choices,
+        "action": action,
+    }
+    return render(request, "records/access_log.html", context)
+
+
+@records_page("records.view_recordgroup")
+def group_list(request: HttpRequest) -> HttpResponse:
+    groups = RecordGroup.objects.order_by("-is_active", "name")
+    return render(request, "records/group_list.html", {"groups": groups})
+
+
+@records_page("records.add_recordgroup")
+def group_create(request: HttpRequest) -> HttpResponse:
+    return _group_form(request, RecordGroup())
+
+
+@records_page("records.change_recordgroup")
+def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
+    return _group_form(request, get_object_or_404(RecordGroup, pk=group_id))
+
+
+def _group_form(request: HttpRequest, group: RecordGroup) -> HttpResponse:
+    form = RecordGroupForm(request.POST if request.method == "POST" else None, instance=group)
+    if form.is_valid():
+        created = group.pk is None
+        group = form.save()
+        messages.success(
+            request, f"Record group “{group.name}” {'created' if created else 'saved'}."
+        )
+        return redirect(reverse("records:groups"))
+    return _render_form(request, "records/group_form.html", {"form": form, "group": group})

@@ -1,0 +1,108 @@
+"""The access log: every view, write and print of a record leaves a line (who, customer,
+record, action, when, address); auditors read it per customer; nobody changes it."""
+
+import pytest
+from django.contrib import admin
+from django.db import ProgrammingError, connection, transaction
+from django.urls import reverse
+
+from records import services
+from records.models import RecordAccess
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = {"REMOTE_ADDR": "192.0.2.7"}
+
+
+def lines(**filters):
+    return list(
+        RecordAccess.objects.filter(**filters)
+        .order_by("at", "id")
+        .values_list("action", "user__username", "customer_id", "record_id", "address")
+    )
+
+
+def test_every_action_on_a_record_writes_a_line(
+    therapist_client, therapist, customer, customer_settings
+):
+    customer_settings(record_archive_enabled=True)
+    therapist_client.post(
+        reverse("records:record_create", args=[customer.pk]), {"title": "Knee"}, **ADDRESS
+    )
+    record = customer.records.get()
+    therapist_client.get(reverse("customers:detail", args=[customer.pk]) + "?tab=record", **ADDRESS)
+    therapist_client.post(
+        reverse("records:entry_create", args=[record.pk]),
+        {"title": "Visit", "body": "Notes"},
+        **ADDRESS,
+    )
+    entry = record.entries.get()
+    therapist_client.post(
+        reverse("records:entry_edit", args=[entry.pk]),
+        {"title": "Visit", "body": "More"},
+        **ADDRESS,
+    )
+    therapist_client.get(reverse("records:entry_history", args=[entry.pk]), **ADDRESS)
+    therapist_client.get(reverse("records:record_print", args=[record.pk]), **ADDRESS)
+    therapist_client.post(reverse("records:entry_delete", args=[entry.pk]), **ADDRESS)
+    therapist_client.post(
+        reverse("records:record_archive", args=[record.pk]), {"archive": "1"}, **ADDRESS
+    )
+    expected_actions = [
+        "create", "view", "create", "edit", "history", "print", "delete", "archive",
+    ]  # fmt: skip
+    assert lines() == [
+        (action, "terry", customer.pk, record.pk, "192.0.2.7") for action in expected_actions
+    ]
+    # The lines of the deleted entry still name it.
+    assert RecordAccess.objects.filter(entry_id=entry.pk).count() == 4
+
+
+def test_auditors_read_the_log_of_one_customer(
+    client, administrator, therapist, customer, record, write
+):
+    write("Visit")
+    other = services.record_create(customer=CustomerFactory(), title="x", by=therapist)
+    client.force_login(administrator)
+    response = client.get(reverse("records:access_log", args=[customer.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("<tr>") == 1 + 2  # header, record created, entry created
+    assert "Created" in html
+    assert str(other.pk)[:8] not in html
+
+
+def test_the_log_can_be_filtered_by_action(client, administrator, customer, record, write):
+    write("Visit")
+    client.force_login(administrator)
+    response = client.get(reverse("records:access_log", args=[customer.pk]) + "?action=print")
+    assert "No lines with this action." in response.content.decode()
+
+
+def test_staff_without_the_audit_permission_cannot_read_the_log(therapist_client, customer, record):
+    response = therapist_client.get(reverse("records:access_log", args=[customer.pk]))
+    assert response.status_code == 403
+    page = therapist_client.get(reverse("customers:detail", args=[customer.pk]) + "?tab=record")
+    assert reverse("records:access_log", args=[customer.pk]) not in page.content.decode()
+
+
+def test_the_database_refuses_to_change_or_delete_a_line(record):
+    line = RecordAccess.objects.get()
+    for statement in (
+        "UPDATE records_recordaccess SET action = 'view' WHERE id = %s",
+        "DELETE FROM records_recordaccess WHERE id = %s",
+    ):
+        refused = pytest.raises(ProgrammingError, match="Cannot update or delete")
+        with refused, transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [line.pk])
+    assert RecordAccess.objects.get().action == "create"
+
+
+def test_the_admin_shows_the_log_read_only(rf, administrator):
+    model_admin = admin.site._registry[RecordAccess]
+    request = rf.get("/")
+    request.user = administrator
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
