@@ -27,6 +27,9 @@ from customers.services import (
 from debtors.models import Debtor, DebtorGroup
 from debtors.services import debtor_create
 from portal.models import PortalAccess
+from records.models import RecordGroup
+from records.rich_text import from_plain, writes_rich
+from records.services import entry_create, record_create
 
 STAFF_USERS = [
     # username, first name, last name, role, admin site access
@@ -92,6 +95,7 @@ class Command(BaseCommand):
             self._load_debtors()
             self._load_persons()
             self._load_portal()
+            self._load_records()
         self._print_logins(password)
 
     def _load_users(self, password: str) -> None:
@@ -207,6 +211,44 @@ class Command(BaseCommand):
             note="Two new desks in the office; could you come by?",
             requested_by=petra.portal_user,
         )
+
+    def _load_records(self) -> None:
+        """Two record groups, and a physiotherapy record for Anna Jensen with three entries."""
+        RecordGroup.objects.get_or_create(
+            name="Initial assessment",
+            defaults={
+                "rich_text": True,
+                "template": (
+                    "<h3>Reason for referral</h3><p></p><h3>Findings</h3>"
+                    "<table><thead><tr><th>Test</th><th>Left</th><th>Right</th></tr></thead>"
+                    "<tbody><tr><td>Range of motion</td><td></td><td></td></tr>"
+                    "<tr><td>Strength (0–5)</td><td></td><td></td></tr></tbody></table>"
+                    "<h3>Plan</h3><p></p>"
+                ),
+            },
+        )
+        follow_up, _ = RecordGroup.objects.get_or_create(
+            name="Treatment note", defaults={"template": "Treatment:\nResponse:\nNext time:"}
+        )
+        anna = Customer.objects.get(first_name="Anna", last_name="Jensen")
+        if anna.records.exists():
+            return
+        therapist = User.objects.get(username="therapist")
+        record = record_create(customer=anna, title="Physiotherapy, left knee", by=therapist)
+        notes = [
+            (21, "Initial assessment", "Referred by her GP after a fall on ice. Swelling "
+             "medial side, flexion 95°. Plan: mobilisation and quadriceps strength."),
+            (7, "Treatment note", "Treatment: manual therapy, home exercises.\n"
+             "Response: flexion 110°, less pain on stairs.\nNext time: progress load."),
+            (0, "Treatment note", "Treatment: strength circuit.\nResponse: no swelling "
+             "after exercise.\nNext time: discuss return to running."),
+        ]  # fmt: skip
+        for days_ago, title, text in notes:
+            body = from_plain(text) if writes_rich(False) else text
+            entry = entry_create(record=record, title=title, body=body, by=therapist)
+            entry.created = timezone.now() - timedelta(days=days_ago)
+            entry.group = follow_up if title == "Treatment note" else None
+            entry.save(update_fields=["created", "group"])
 
     def _print_logins(self, password: str) -> None:
         write = self.stdout.write
