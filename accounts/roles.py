@@ -27,6 +27,10 @@ ADMINISTRATOR_ONLY = (
     "customers.add_customersettings",
     "customers.change_customersettings",
     "customers.delete_customersettings",
+    # Extra customer fields are part of the back-end set-up.
+    "customers.add_extrafield",
+    "customers.change_extrafield",
+    "customers.delete_extrafield",
     # The audit permission: reading who looked at which records.
     "records.view_recordaccess",
 )

@@ -6,7 +6,8 @@ import re
 from django import forms
 
 from config import crypto
-from customers.models import Customer, CustomerSettings
+from customers.models import Customer, CustomerSettings, ExtraField
+from customers.models.fields import NO, YES
 from customers.services import CustomerChange
 from debtors.models import Debtor
 
@@ -20,6 +21,40 @@ OPTIONAL_FIELDS = {
     "gender": "gender_enabled",
     "group": "group_selector_enabled",
 }
+
+
+EXTRA_PREFIX = "extra_"
+NOT_ANSWERED = ("", "—")
+
+
+def extra_form_field(extra: ExtraField, stored: str | None) -> forms.Field:
+    """The form field of an extra field, as its kind asks."""
+    common = {"label": extra.label, "required": extra.required, "help_text": extra.help_text}
+    Kind = ExtraField.Kind
+    if extra.kind == Kind.LONG_TEXT:
+        return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), **common)
+    if extra.kind == Kind.NUMBER:
+        return forms.DecimalField(max_digits=18, decimal_places=6, **common)
+    if extra.kind == Kind.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if extra.kind == Kind.YES_NO:
+        return forms.ChoiceField(choices=[NOT_ANSWERED, (YES, "Yes"), (NO, "No")], **common)
+    if extra.kind == Kind.CHOICE:
+        options = extra.option_list
+        # A value whose option was removed later stays selectable, so saving keeps it.
+        if stored and stored not in options:
+            options = [*options, stored]
+        return forms.ChoiceField(choices=[NOT_ANSWERED, *((o, o) for o in options)], **common)
+    return forms.CharField(max_length=255, **common)
+
+
+def extra_stored(value) -> str:
+    """A cleaned form value as Customer.extra_fields keeps it."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
 
 
 class CustomerForm(forms.ModelForm):
@@ -74,6 +109,14 @@ class CustomerForm(forms.ModelForm):
                 )
         if "ssn" in self.fields:
             self.fields["ssn"].widget.attrs["autocomplete"] = "off"
+        self.extra = list(ExtraField.objects.in_use())
+        for extra in self.extra:
+            stored = self.instance.extra_fields.get(extra.key)
+            self.fields[f"{EXTRA_PREFIX}{extra.key}"] = extra_form_field(extra, stored)
+            self.initial.setdefault(f"{EXTRA_PREFIX}{extra.key}", stored)
+
+    def extra_bound_fields(self) -> list[forms.BoundField]:
+        return [self[f"{EXTRA_PREFIX}{extra.key}"] for extra in self.extra]
 
     def clean_ssn(self) -> str:
         value = self.cleaned_data["ssn"].strip()
@@ -102,6 +145,12 @@ class CustomerForm(forms.ModelForm):
             name: value
             for name, value in self.cleaned_data.items()
             if name not in ("number", "ssn", "remove_ssn", "version")
+            and not name.startswith(EXTRA_PREFIX)
+        }
+        extra = {
+            name.removeprefix(EXTRA_PREFIX): extra_stored(value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith(EXTRA_PREFIX)
         }
         ssn = None
         if "ssn" in self.fields:
@@ -109,7 +158,7 @@ class CustomerForm(forms.ModelForm):
                 ssn = ""
             elif self.cleaned_data["ssn"] or self.instance._state.adding:
                 ssn = self.cleaned_data["ssn"]
-        return CustomerChange(fields=fields, ssn=ssn)
+        return CustomerChange(fields=fields, ssn=ssn, extra=extra)
 
 
 # The page's sections: (heading, note, fields), in the order of the guide.
@@ -212,3 +261,43 @@ class DebtorChoiceForm(forms.Form):
     """The debtor chosen for a customer; empty removes it."""
 
     debtor = forms.ModelChoiceField(queryset=Debtor.objects.all(), required=False)
+
+
+class ExtraFieldForm(forms.ModelForm):
+    """An extra field's definition. Its kind is fixed once created: stored values were
+    typed for it."""
+
+    class Meta:
+        model = ExtraField
+        fields = ["label", "kind", "options", "required", "help_text"]
+        widgets = {"options": forms.Textarea(attrs={"rows": 4})}
+        labels = {"kind": "Type"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["kind"].disabled = True
+            self.fields["kind"].help_text = "The type cannot be changed once the field exists."
+
+    def clean_label(self) -> str:
+        # The unique constraint is conditional on `deleted`, which is not a form field, so
+        # the model form would skip it; the database would still refuse.
+        label = self.cleaned_data["label"].strip()
+        taken = ExtraField.objects.in_use().filter(label__iexact=label)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("An extra field with this label already exists.")
+        return label
+
+    def clean(self):
+        cleaned = super().clean()
+        options = [line.strip() for line in cleaned.get("options", "").splitlines()]
+        options = [option for option in options if option]
+        if cleaned.get("kind") == ExtraField.Kind.CHOICE:
+            if not options:
+                self.add_error("options", "Give at least one option, one per line.")
+            elif len(options) != len(set(options)):
+                self.add_error("options", "Each option can be given only once.")
+            elif any(len(option) > 100 for option in options):
+                self.add_error("options", "Keep each option to 100 characters.")
+        cleaned["options"] = "\n".join(options) if cleaned.get("kind") == "choice" else ""
+        return cleaned

@@ -27,7 +27,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.urls import reverse
 
-from customers.models import Customer, CustomerSettings, Reservation
+from customers.models import Customer, CustomerSettings, ExtraField, Reservation
 
 
 def _always(request: HttpRequest, settings: CustomerSettings) -> bool:
@@ -100,12 +100,22 @@ def details(customer: Customer) -> list[tuple[str, str]]:
     return [line for describe in _details for line in describe(customer)]
 
 
+def _information_context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
+    extra = ExtraField.objects.in_use()
+    return {
+        "extra_values": [
+            (field.label, field.display(customer.extra_fields.get(field.key))) for field in extra
+        ]
+    }
+
+
 register_tab(
     ProfileTab(
         key="information",
         label="Information",
         template="customers/tabs/information.html",
         order=0,
+        context=_information_context,
     )
 )
 

@@ -6,7 +6,7 @@ changing social security numbers are rare enough (a receptionist's pace) that se
 them costs nothing, and one lock cannot deadlock with another.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from config import crypto
+from customers.extra_fields import extra_values_apply
 from customers.models import Customer, CustomerSettings, Reservation
 from customers.models.settings import SINGLETON_ID
 from debtors.models import Debtor
@@ -44,6 +45,8 @@ class CustomerChange:
 
     fields: dict[str, Any]
     ssn: str | None = None  # None: leave the stored number as it is
+    # Extra field values by ExtraField key, as stored ("" clears one); others are kept.
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 def _locked_settings() -> CustomerSettings:
@@ -118,6 +121,7 @@ def customer_create(*, change: CustomerChange, number: int | None = None) -> Cus
     if settings.ssn_enabled and change.ssn:
         _check_ssn_is_free(change.ssn, settings=settings, exclude=None)
         customer.set_ssn(change.ssn)
+    extra_values_apply(customer, change.extra)
     customer.full_clean()
     _save_with_unique_number(customer, force_insert=True)
     return customer
@@ -148,6 +152,7 @@ def customer_update(
         if change.ssn:
             _check_ssn_is_free(change.ssn, settings=settings, exclude=current)
         current.set_ssn(change.ssn)
+    extra_values_apply(current, change.extra)
     current.version = F("version") + 1
     current.full_clean(exclude=["version"])
     _save_with_unique_number(current)

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from customers import views
+from customers import field_views, views
 
 app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_create, name="create"),
     path("settings/", views.settings_edit, name="settings"),
+    path("fields/", field_views.field_list, name="fields"),
+    path("fields/new/", field_views.field_create, name="field_create"),
+    path("fields/<int:field_id>/", field_views.field_edit, name="field_edit"),
+    path("fields/<int:field_id>/delete/", field_views.field_delete, name="field_delete"),
+    path("fields/<int:field_id>/restore/", field_views.field_restore, name="field_restore"),
+    path("fields/<int:field_id>/move/", field_views.field_move, name="field_move"),
     path("<uuid:customer_id>/", views.customer_detail, name="detail"),
     path("<uuid:customer_id>/edit/", views.customer_edit, name="edit"),
     path("<uuid:customer_id>/delete/", views.customer_delete, name="delete"),

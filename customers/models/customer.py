@@ -124,6 +124,8 @@ class Customer(models.Model):
         null=True,
         blank=True,
     )
+    # Values of the extra fields ("spaces"), keyed by ExtraField id (see models/fields.py).
+    extra_fields = models.JSONField(default=dict, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     # Optimistic locking: an edit based on an older version is refused (customer_update).
