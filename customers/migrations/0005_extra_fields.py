@@ -5,32 +5,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0004_reservations'),
+        ("customers", "0004_reservations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customer',
-            name='extra_fields',
+            model_name="customer",
+            name="extra_fields",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.CreateModel(
-            name='ExtraField',
+            name="ExtraField",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=100)),
-                ('kind', models.CharField(choices=[('text', 'Text'), ('long_text', 'Long text'), ('number', 'Number'), ('date', 'Date'), ('yes_no', 'Yes/no'), ('choice', 'Choice')], default='text', max_length=10)),
-                ('options', models.TextField(blank=True, help_text='For a Choice field: one option per line.')),
-                ('required', models.BooleanField(default=False, help_text='Customer information cannot be saved without it.')),
-                ('help_text', models.CharField(blank=True, max_length=200)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('deleted', models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=100)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("text", "Text"),
+                            ("long_text", "Long text"),
+                            ("number", "Number"),
+                            ("date", "Date"),
+                            ("yes_no", "Yes/no"),
+                            ("choice", "Choice"),
+                        ],
+                        default="text",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "options",
+                    models.TextField(
+                        blank=True, help_text="For a Choice field: one option per line."
+                    ),
+                ),
+                (
+                    "required",
+                    models.BooleanField(
+                        default=False, help_text="Customer information cannot be saved without it."
+                    ),
+                ),
+                ("help_text", models.CharField(blank=True, max_length=200)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("deleted", models.DateTimeField(blank=True, editable=False, null=True)),
             ],
             options={
-                'ordering': ['position', 'id'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('label'), condition=models.Q(('deleted__isnull', True)), name='extrafield_label_unique_ci', violation_error_message='An extra field with this label already exists.')],
+                "ordering": ["position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("label"),
+                        condition=models.Q(("deleted__isnull", True)),
+                        name="extrafield_label_unique_ci",
+                        violation_error_message="An extra field with this label already exists.",
+                    )
+                ],
             },
         ),
     ]
