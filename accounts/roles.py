@@ -27,6 +27,8 @@ ADMINISTRATOR_ONLY = (
     "customers.add_customersettings",
     "customers.change_customersettings",
     "customers.delete_customersettings",
+    # Downloading the customer base is a data-protection decision, not daily work.
+    "customers.export_customer",
     # Extra customer fields are part of the back-end set-up.
     "customers.add_extrafield",
     "customers.change_extrafield",

@@ -6,6 +6,7 @@ app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_create, name="create"),
+    path("export.csv", views.customer_export, name="export"),
     path("settings/", views.settings_edit, name="settings"),
     path("fields/", field_views.field_list, name="fields"),
     path("fields/new/", field_views.field_create, name="field_create"),

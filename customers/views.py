@@ -7,13 +7,15 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from config.forms import show_service_errors
-from customers import profile, services
+from config.spreadsheet import csv_response
+from customers import export, profile, services
 from customers.forms import (
     CustomerForm,
     CustomerSettingsForm,
@@ -280,3 +282,15 @@ def customer_make_own_debtor(request: HttpRequest, customer_id) -> HttpResponse:
     else:
         messages.success(request, f"{customer.name} is now their own debtor (no. {debtor.number}).")
     return redirect("customers:detail", customer.id)
+
+
+@never_cache
+@permission_required("customers.export_customer", raise_exception=True)
+def customer_export(request: HttpRequest) -> HttpResponse:
+    """The customers of the list's search (`q`), or all, as a CSV download."""
+    query = request.GET.get("q", "").strip()
+    header, rows = export.customer_export(
+        customers=Customer.objects.search(query), by=request.user, query=query
+    )
+    filename = f"customers-{timezone.localdate():%Y-%m-%d}.csv"
+    return csv_response(filename, header, rows)

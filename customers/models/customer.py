@@ -135,6 +135,7 @@ class Customer(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "company_name", "number"]
+        permissions = [("export_customer", "Can export customers to CSV")]
         indexes = [
             *(
                 GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=f"customer_{field}_trgm")
