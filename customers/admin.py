@@ -3,7 +3,7 @@ from django.contrib import admin
 
 from customers import services
 from customers.forms import CustomerSettingsForm
-from customers.models import Calendar, Customer, CustomerGroup, CustomerSettings
+from customers.models import Calendar, Customer, CustomerExport, CustomerGroup, CustomerSettings
 
 
 @admin.register(CustomerGroup)
@@ -63,4 +63,21 @@ class CustomerSettingsAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CustomerExport)
+class CustomerExportAdmin(admin.ModelAdmin):
+    """The log of customer exports, to read."""
+
+    list_display = ["at", "user", "rows", "query"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
