@@ -13,6 +13,8 @@ The export is logged (who, when, how many rows, which search) before the first r
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import User
@@ -20,33 +22,47 @@ from customers.models import Customer, CustomerExport, CustomerSettings, ExtraFi
 
 CHUNK = 2000
 
-Column = tuple[str, Callable[[Customer], Any]]
+# (header, the value in the row read by `values()`, as a cell)
+Column = tuple[str, Callable[[dict[str, Any]], Any]]
+# What a row is read with: plain values, no model instances and no phone number parsing,
+# which made up most of the time per row.
+ROW_FIELDS = [
+    "number", "kind", "first_name", "last_name", "company_name", "email", "phone_text",
+    "address", "postal_code", "city", "date_of_birth", "gender", "group__name",
+    "debtor__name", "created", "extra_fields",
+]  # fmt: skip
+KINDS = dict(Customer.Kind.choices)
+GENDERS = dict(Customer.Gender.choices)
+
+
+def _text(name: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: row[name] or ""
 
 
 def _base_columns(settings: CustomerSettings) -> list[Column]:
+    clinic_time = timezone.get_current_timezone()  # the clinic's (TIME_ZONE)
     columns: list[Column] = [
-        ("Customer number", lambda c: c.number),
-        ("Type", lambda c: c.get_kind_display()),
-        ("First name", lambda c: c.first_name),
-        ("Last name", lambda c: c.last_name),
-        ("Company name", lambda c: c.company_name),
-        ("Email", lambda c: c.email),
-        ("Phone", lambda c: c.phone.as_international if c.phone else ""),
-        ("Address", lambda c: c.address),
-        ("Postal code", lambda c: c.postal_code),
-        ("City", lambda c: c.city),
+        ("Customer number", lambda row: row["number"]),
+        ("Type", lambda row: KINDS.get(row["kind"], row["kind"])),
+        ("First name", _text("first_name")),
+        ("Last name", _text("last_name")),
+        ("Company name", _text("company_name")),
+        ("Email", _text("email")),
+        # As stored: international format (E.164), which every spreadsheet keeps intact.
+        ("Phone", _text("phone_text")),
+        ("Address", _text("address")),
+        ("Postal code", _text("postal_code")),
+        ("City", _text("city")),
     ]
     if settings.date_of_birth_enabled:
-        columns.append(
-            ("Date of birth", lambda c: c.date_of_birth.isoformat() if c.date_of_birth else "")
-        )
+        columns.append(("Date of birth", _text("date_of_birth")))
     if settings.gender_enabled:
-        columns.append(("Gender", lambda c: c.get_gender_display()))
+        columns.append(("Gender", lambda row: GENDERS.get(row["gender"], "")))
     if settings.group_selector_enabled:
-        columns.append(("Customer group", lambda c: c.group.name if c.group else ""))
+        columns.append(("Customer group", _text("group__name")))
     columns += [
-        ("Debtor", lambda c: c.debtor.name if c.debtor else ""),
-        ("Created", lambda c: timezone.localtime(c.created).strftime("%Y-%m-%d %H:%M")),
+        ("Debtor", _text("debtor__name")),
+        ("Created", lambda row: row["created"].astimezone(clinic_time).strftime("%Y-%m-%d %H:%M")),
     ]
     return columns
 
@@ -67,7 +83,7 @@ def exported_extra_fields(settings: CustomerSettings) -> list[ExtraField]:
 
 def _extra_column(field: ExtraField) -> Column:
     label = field.label if field.deleted is None else f"{field.label} (deleted field)"
-    return label, lambda c: c.extra_fields.get(field.key, "")
+    return label, lambda row: row["extra_fields"].get(field.key, "")
 
 
 def customer_export(
@@ -79,11 +95,13 @@ def customer_export(
     columns = _base_columns(settings) + [
         _extra_column(field) for field in exported_extra_fields(settings)
     ]
-    customers = customers.select_related("group", "debtor").order_by("number")
+    customers = customers.order_by("number")
     CustomerExport.objects.create(user=by, rows=customers.count(), query=query[:200])
 
     def rows() -> Iterator[list[Any]]:
-        for customer in customers.iterator(chunk_size=CHUNK):
-            yield [value(customer) for _, value in columns]
+        # The phone as its stored text: the field's converter would parse every number.
+        plain = customers.annotate(phone_text=Cast("phone", output_field=CharField()))
+        for row in plain.values(*ROW_FIELDS).iterator(chunk_size=CHUNK):
+            yield [value(row) for _, value in columns]
 
     return [label for label, _ in columns], rows()

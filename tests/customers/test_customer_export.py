@@ -100,3 +100,18 @@ def test_the_export_runs_a_bounded_number_of_queries_whatever_the_rows(
     with django_assert_max_num_queries(10):
         _, rows = download(admin_client)
     assert len(rows) == 120
+
+
+@pytest.mark.parametrize(
+    ("created_utc", "shown"),
+    [
+        ("2026-06-30T22:30:00+00:00", "2026-07-01 00:30"),  # summer time, +2
+        ("2026-12-31T23:30:00+00:00", "2027-01-01 00:30"),  # winter time, +1
+    ],
+)
+def test_times_are_in_the_clinics_time_zone(admin_client, created_utc, shown):
+    customer = CustomerFactory(phone="+4520123456")
+    type(customer).objects.filter(pk=customer.pk).update(created=created_utc)
+    _, rows = download(admin_client)
+    assert rows[0]["Created"] == shown
+    assert rows[0]["Phone"] == "'+4520123456"
