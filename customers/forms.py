@@ -5,8 +5,9 @@ import re
 
 from django import forms
 
+from accounts.models import User
 from config import crypto
-from customers.models import Customer, CustomerSettings, ExtraField
+from customers.models import Calendar, Customer, CustomerSettings, ExtraField
 from customers.models.fields import NO, YES
 from customers.services import CustomerChange
 from debtors.models import Debtor
@@ -20,6 +21,8 @@ OPTIONAL_FIELDS = {
     "date_of_birth": "date_of_birth_enabled",
     "gender": "gender_enabled",
     "group": "group_selector_enabled",
+    "primary_therapist": "therapists_enabled",
+    "secondary_therapist": "therapists_enabled",
 }
 
 
@@ -79,6 +82,8 @@ class CustomerForm(forms.ModelForm):
             "date_of_birth",
             "gender",
             "group",
+            "primary_therapist",
+            "secondary_therapist",
         ]
         widgets = {
             "kind": forms.RadioSelect,
@@ -94,6 +99,18 @@ class CustomerForm(forms.ModelForm):
         for field, setting in OPTIONAL_FIELDS.items():
             if not getattr(settings, setting):
                 del self.fields[field]
+        if "secondary_therapist" in self.fields and not settings.has_secondary_therapist:
+            del self.fields["secondary_therapist"]
+        for role in ("primary", "secondary"):
+            name = f"{role}_therapist"
+            if name in self.fields:
+                # The allowed calendars, and the one chosen before the settings changed.
+                allowed = settings.therapist_calendars(role)
+                current = getattr(self.instance, f"{name}_id")
+                if current is not None:
+                    allowed = allowed | Calendar.objects.filter(pk=current)
+                self.fields[name].queryset = allowed.order_by("name")
+                self.fields[name].empty_label = "None"
         if settings.auto_customer_numbers:
             del self.fields["number"]
         if not settings.ssn_enabled:
@@ -301,3 +318,28 @@ class ExtraFieldForm(forms.ModelForm):
                 self.add_error("options", "Keep each option to 100 characters.")
         cleaned["options"] = "\n".join(options) if cleaned.get("kind") == "choice" else ""
         return cleaned
+
+
+class CalendarForm(forms.ModelForm):
+    """A therapist's calendar: one per staff user."""
+
+    class Meta:
+        model = Calendar
+        fields = ["name", "therapist", "active"]
+        help_texts = {
+            "therapist": "The staff member whose calendar this is.",
+            "active": "Inactive calendars are kept with their reservations, but cannot be "
+            "chosen for new ones or as a customer's therapist.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        taken = Calendar.objects.exclude(pk=self.instance.pk).exclude(therapist=None)
+        self.fields["therapist"].queryset = (
+            User.objects.filter(kind=User.Kind.STAFF, is_active=True)
+            .exclude(pk__in=taken.values("therapist"))
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["therapist"].label_from_instance = lambda user: (
+            user.get_full_name() or user.username
+        )

@@ -36,6 +36,8 @@ CUSTOMER_FIELDS: dict[str, str | None] = {
     "date_of_birth": "date_of_birth_enabled",
     "gender": "gender_enabled",
     "group": "group_selector_enabled",
+    "primary_therapist": "therapists_enabled",
+    "secondary_therapist": "therapists_enabled",
 }
 
 
@@ -64,6 +66,32 @@ def _allowed_fields(fields: dict[str, Any], settings: CustomerSettings) -> dict[
         if setting is None or getattr(settings, setting):
             allowed[name] = value
     return allowed
+
+
+def _check_therapists(
+    customer: Customer, settings: CustomerSettings, before: tuple = (None, None)
+) -> None:
+    """A newly chosen therapist must come from the calendars the settings allow; a choice
+    the page did not offer is refused here too. A choice made before the settings changed
+    stays until someone changes it."""
+    if not settings.therapists_enabled:
+        return
+    errors = {}
+    for role, previous in zip(("primary", "secondary"), before, strict=True):
+        calendar_id = getattr(customer, f"{role}_therapist_id")
+        if calendar_id is None or calendar_id == previous:
+            continue
+        if not settings.therapist_calendars(role).filter(pk=calendar_id).exists():
+            errors[f"{role}_therapist"] = (
+                f"This calendar cannot be chosen as {role} therapist under the current settings."
+            )
+    if (
+        customer.secondary_therapist_id is not None
+        and customer.secondary_therapist_id == customer.primary_therapist_id
+    ):
+        errors["secondary_therapist"] = "The secondary therapist is already the primary one."
+    if errors:
+        raise ValidationError(errors)
 
 
 def _customer_link(customer: Customer) -> str:
@@ -122,6 +150,7 @@ def customer_create(*, change: CustomerChange, number: int | None = None) -> Cus
         _check_ssn_is_free(change.ssn, settings=settings, exclude=None)
         customer.set_ssn(change.ssn)
     extra_values_apply(customer, change.extra)
+    _check_therapists(customer, settings)
     customer.full_clean()
     _save_with_unique_number(customer, force_insert=True)
     return customer
@@ -138,6 +167,7 @@ def customer_update(
     """
     settings = _locked_settings() if change.ssn else CustomerSettings.load()
     current = Customer.objects.select_for_update().get(id=customer.id)
+    before = (current.primary_therapist_id, current.secondary_therapist_id)
     if current.version != version:
         raise ValidationError(
             "Someone else saved this customer after you opened it. Their change has been kept: "
@@ -153,6 +183,7 @@ def customer_update(
             _check_ssn_is_free(change.ssn, settings=settings, exclude=current)
         current.set_ssn(change.ssn)
     extra_values_apply(current, change.extra)
+    _check_therapists(current, settings, before)
     current.version = F("version") + 1
     current.full_clean(exclude=["version"])
     _save_with_unique_number(current)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers import field_views, views
+from customers import calendar_views, field_views, views
 
 app_name = "customers"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("new/", views.customer_create, name="create"),
     path("export.csv", views.customer_export, name="export"),
     path("settings/", views.settings_edit, name="settings"),
+    path("calendars/", calendar_views.calendar_list, name="calendars"),
+    path("calendars/new/", calendar_views.calendar_create, name="calendar_create"),
+    path("calendars/<int:calendar_id>/", calendar_views.calendar_edit, name="calendar_edit"),
     path("fields/", field_views.field_list, name="fields"),
     path("fields/new/", field_views.field_create, name="field_create"),
     path("fields/<int:field_id>/", field_views.field_edit, name="field_edit"),

@@ -70,7 +70,9 @@ class CustomerQuerySet(models.QuerySet):
         return self.select_related("group")
 
     def for_profile(self) -> "CustomerQuerySet":
-        return self.select_related("group", "debtor", "secondary_debtor")
+        return self.select_related(
+            "group", "debtor", "secondary_debtor", "primary_therapist", "secondary_therapist"
+        )
 
 
 class Customer(models.Model):
@@ -119,6 +121,22 @@ class Customer(models.Model):
     )
     secondary_debtor = models.ForeignKey(
         "debtors.Debtor",
+        on_delete=models.PROTECT,
+        related_name="secondary_customers",
+        null=True,
+        blank=True,
+    )
+    # Primary/secondary therapist (setting "Primary/secondary therapist"); which calendars
+    # may be chosen is CustomerSettings.therapist_calendars.
+    primary_therapist = models.ForeignKey(
+        "customers.Calendar",
+        on_delete=models.PROTECT,
+        related_name="primary_customers",
+        null=True,
+        blank=True,
+    )
+    secondary_therapist = models.ForeignKey(
+        "customers.Calendar",
         on_delete=models.PROTECT,
         related_name="secondary_customers",
         null=True,

@@ -246,6 +246,30 @@ class CustomerSettings(models.Model):
             "secondary_debtor_group", "primary_therapist_calendar", "secondary_therapist_calendar"
         ).get_or_create(id=SINGLETON_ID)[0]
 
+    def therapist_calendars(self, role: str):
+        """The calendars a customer's "primary" or "secondary" therapist may be chosen
+        from: all active ones, or the one configured. With "Only primary" there is no
+        secondary therapist at all (an empty choice)."""
+        from customers.models.calendar import Calendar
+
+        calendars = Calendar.objects.filter(active=True)
+        if role == "primary":
+            chosen = self.primary_therapist_calendar_id
+        elif self.secondary_therapist_choice == self.SecondaryTherapistChoice.ONLY_PRIMARY:
+            return calendars.none()
+        elif self.secondary_therapist_choice == self.SecondaryTherapistChoice.CALENDAR:
+            chosen = self.secondary_therapist_calendar_id
+        else:
+            chosen = None
+        return calendars.filter(pk=chosen) if chosen else calendars
+
+    @property
+    def has_secondary_therapist(self) -> bool:
+        return (
+            self.therapists_enabled
+            and self.secondary_therapist_choice != self.SecondaryTherapistChoice.ONLY_PRIMARY
+        )
+
     @classmethod
     def for_request(cls, request: HttpRequest) -> "CustomerSettings":
         """The settings, read at most once per request however often they are asked for."""
