@@ -7,7 +7,7 @@ from django import forms
 
 from accounts.models import User
 from config import crypto
-from customers.models import Calendar, Customer, CustomerSettings, ExtraField
+from customers.models import Calendar, Customer, CustomerSettings, ExtraField, Reservation
 from customers.models.fields import NO, YES
 from customers.services import CustomerChange
 from debtors.models import Debtor
@@ -343,3 +343,52 @@ class CalendarForm(forms.ModelForm):
         self.fields["therapist"].label_from_instance = lambda user: (
             user.get_full_name() or user.username
         )
+
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class ReservationForm(forms.ModelForm):
+    """A reservation, and (with the therapist setting on) the customer's therapists, which
+    can be changed here as on the profile."""
+
+    class Meta:
+        model = Reservation
+        fields = ["calendar", "service", "start", "end", "status", "note"]
+        widgets = {
+            "start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+            "end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"end": "Optional."}
+
+    def __init__(self, *args, settings: CustomerSettings, customer: Customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        calendars = Calendar.objects.filter(active=True)
+        if self.instance.calendar_id:
+            calendars = calendars | Calendar.objects.filter(pk=self.instance.calendar_id)
+        self.fields["calendar"].queryset = calendars.order_by("name")
+        self.fields["calendar"].required = False
+        self.fields["calendar"].empty_label = "Not booked yet"
+        self.therapist_fields = []
+        if settings.therapists_enabled:
+            roles = ["primary"] + (["secondary"] if settings.has_secondary_therapist else [])
+            for role in roles:
+                name = f"{role}_therapist"
+                allowed = settings.therapist_calendars(role)
+                current = getattr(customer, f"{name}_id")
+                if current is not None:
+                    allowed = allowed | Calendar.objects.filter(pk=current)
+                self.fields[name] = forms.ModelChoiceField(
+                    queryset=allowed.order_by("name"),
+                    required=False,
+                    empty_label="None",
+                    initial=current,
+                    label=f"{customer.name}'s {role} therapist",
+                )
+                self.therapist_fields.append(name)
+
+    def therapists(self) -> dict:
+        return {
+            role: self.cleaned_data.get(f"{role}_therapist") for role in ("primary", "secondary")
+        }

@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 
 from config import crypto
 from customers.extra_fields import extra_values_apply
-from customers.models import Customer, CustomerSettings, Reservation
+from customers.models import Customer, CustomerSettings
 from customers.models.settings import SINGLETON_ID
 from debtors.models import Debtor
 from debtors.services import debtor_create
@@ -406,18 +406,19 @@ def debtor_activation_required() -> bool:
     return settings.can_share_debtor and settings.share_debtor_must_be_activated
 
 
-def reservation_request(
-    *, customer: Customer, requested_by, service: str, start, note: str = ""
-) -> Reservation:
-    """An appointment asked for in the customer portal: no calendar yet, staff book it."""
-    reservation = Reservation(
-        customer=customer,
-        requested_by=requested_by,
-        service=service,
-        start=start,
-        note=note,
-        status=Reservation.Status.REQUESTED,
-    )
-    reservation.full_clean()
-    reservation.save()
-    return reservation
+@transaction.atomic
+def customer_set_therapists(*, customer: Customer, primary, secondary) -> Customer:
+    """Change only the customer's therapists (from a reservation), by the profile's rule."""
+    settings = CustomerSettings.load()
+    if not settings.therapists_enabled:
+        raise ValidationError("Primary/secondary therapists are switched off.")
+    current = Customer.objects.select_for_update().get(id=customer.id)
+    before = (current.primary_therapist_id, current.secondary_therapist_id)
+    current.primary_therapist = primary
+    if settings.has_secondary_therapist:
+        current.secondary_therapist = secondary
+    _check_therapists(current, settings, before)
+    current.version = F("version") + 1
+    current.save(update_fields=["primary_therapist", "secondary_therapist", "version", "updated"])
+    current.refresh_from_db()
+    return current

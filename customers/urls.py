@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers import calendar_views, field_views, views
+from customers import calendar_views, field_views, reservation_views, views
 
 app_name = "customers"
 urlpatterns = [
@@ -18,6 +18,26 @@ urlpatterns = [
     path("fields/<int:field_id>/restore/", field_views.field_restore, name="field_restore"),
     path("fields/<int:field_id>/move/", field_views.field_move, name="field_move"),
     path("<uuid:customer_id>/", views.customer_detail, name="detail"),
+    path(
+        "<uuid:customer_id>/reservations/new/",
+        reservation_views.reservation_create,
+        name="reservation_create",
+    ),
+    path(
+        "<uuid:customer_id>/reservations/print/",
+        reservation_views.reservations_print,
+        name="reservations_print",
+    ),
+    path(
+        "reservations/<uuid:reservation_id>/",
+        reservation_views.reservation_edit,
+        name="reservation_edit",
+    ),
+    path(
+        "reservations/<uuid:reservation_id>/decline/",
+        reservation_views.reservation_decline_view,
+        name="reservation_decline",
+    ),
     path("<uuid:customer_id>/edit/", views.customer_edit, name="edit"),
     path("<uuid:customer_id>/delete/", views.customer_delete, name="delete"),
     path("<uuid:customer_id>/ssn/", views.customer_ssn, name="ssn"),

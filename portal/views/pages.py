@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 
 from config.forms import show_service_errors
 from customers.models import CustomerSettings
-from customers.services import reservation_request
+from customers.reservations import reservation_request
 from portal.access import portal_view
 from portal.forms import AppointmentRequestForm
 from portal.models import Permission
