@@ -23,6 +23,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from config import crypto
+from config.counting import count_of
 
 
 class RecordGroup(models.Model):
@@ -94,6 +95,12 @@ class Sealed(models.Model):
         self.key_id = crypto.current_key_id()
 
 
+class RecordQuerySet(models.QuerySet):
+    def with_entry_count(self) -> "RecordQuerySet":
+        """Annotate `entry_count`, counted per record from the (record, created) index."""
+        return self.annotate(entry_count=count_of(Entry.objects, "record"))
+
+
 class Record(Sealed):
     SEALED_FIELDS = ("title",)
 
@@ -106,6 +113,8 @@ class Record(Sealed):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     archived = models.DateTimeField(null=True, blank=True)
+
+    objects = RecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "id"]

@@ -8,7 +8,6 @@ import logging
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest
 
 from accounts.network import client_ip
@@ -50,9 +49,7 @@ def _page_number(request: HttpRequest, paginator: Paginator, newest_first: bool)
 
 def context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
     settings = CustomerSettings.for_request(request)
-    records = list(
-        customer.records.annotate(entry_count=Count("entries")).order_by("-created", "id")
-    )
+    records = list(customer.records.with_entry_count().order_by("-created", "id"))
     for record in records:
         record.customer = customer
     chosen = _chosen(records, request.GET.get("record"))

@@ -8,9 +8,10 @@ asks for that), after a warning that counts what goes (contacts.views.category_d
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordDistance
 from django.db import models
-from django.db.models.functions import Coalesce, Collate, Concat, Lower
+from django.db.models.functions import Collate, Concat, Lower
 from phonenumber_field.modelfields import PhoneNumberField
 
+from config.counting import count_of
 from config.search import Fold
 
 # Shorter fragments match too much to be useful (and trigrams need two letters).
@@ -39,26 +40,12 @@ PREFIX_KEYS = (
 )
 
 
-def _count_of(rows: models.QuerySet, field: str) -> models.Expression:
-    """How many of `rows` point at the outer query's row through `field`: a correlated
-    subquery, so it is counted for the rows a query returns only, from an index on
-    `field` alone."""
-    counted = (
-        rows.filter(**{field: models.OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(count=models.Count("*"))
-        .values("count")
-    )
-    return Coalesce(models.Subquery(counted), 0)
-
-
 class ContactCategoryQuerySet(models.QuerySet):
     def with_contact_count(self) -> "ContactCategoryQuerySet":
         """Annotate `contact_count`. A count per category, read from the category index
         alone (an index-only scan), not a join and GROUP BY over every contact: about
         5 times faster with 1,000,000 contacts (bench/directory.py)."""
-        return self.annotate(contact_count=_count_of(Contact.objects, "category"))
+        return self.annotate(contact_count=count_of(Contact.objects, "category"))
 
     def matching(self, text: str) -> list[int]:
         """Ids of the categories whose name contains, or closely resembles, `text`."""
@@ -143,7 +130,7 @@ class ContactQuerySet(models.QuerySet):
         """Annotate `customer_count`: on how many customers' profiles each contact is.
         A subquery rather than a join and GROUP BY, so a ranked, sliced search counts
         for the rows it returns only."""
-        return self.annotate(customer_count=_count_of(CustomerContact.objects, "contact"))
+        return self.annotate(customer_count=count_of(CustomerContact.objects, "contact"))
 
     def possible_duplicates(self, contact: "Contact") -> "ContactQuerySet":
         """Other contacts with a similar name and the same email or phone number."""
