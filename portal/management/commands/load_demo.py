@@ -17,7 +17,7 @@ from accounts.models import User
 from config.keys import development_secret
 from contacts.models import ContactPerson
 from contacts.services import contact_person_set_primary
-from customers.models import Calendar, Customer, CustomerGroup, Reservation
+from customers.models import Calendar, Customer, CustomerGroup, ExtraField, Reservation
 from customers.services import (
     CustomerChange,
     customer_create,
@@ -96,6 +96,7 @@ class Command(BaseCommand):
             self._load_persons()
             self._load_portal()
             self._load_records()
+            self._load_extra_fields()
         self._print_logins(password)
 
     def _load_users(self, password: str) -> None:
@@ -211,6 +212,21 @@ class Command(BaseCommand):
             note="Two new desks in the office; could you come by?",
             requested_by=petra.portal_user,
         )
+
+    def _load_extra_fields(self) -> None:
+        """Two extra customer fields, filled out for Anna Jensen."""
+        referred, _ = ExtraField.objects.get_or_create(
+            label="Referred by", deleted=None, defaults={"position": 1}
+        )
+        ExtraField.objects.get_or_create(
+            label="Preferred time",
+            deleted=None,
+            defaults={"position": 2, "kind": "choice", "options": "Morning\nAfternoon"},
+        )
+        anna = Customer.objects.get(first_name="Anna", last_name="Jensen")
+        if referred.key not in anna.extra_fields:
+            anna.extra_fields[referred.key] = "Dr. Berg, Aarhus"
+            anna.save(update_fields=["extra_fields"])
 
     def _load_records(self) -> None:
         """Two record groups, and a physiotherapy record for Anna Jensen with three entries."""
