@@ -251,6 +251,10 @@ SECURE_CSP = {
 # allow-list of records.rich_text keeps is offered: no colours, links, images or styles.
 TINYMCE_DEFAULT_CONFIG = {
     "license_key": "gpl",
+    # Where its plugins, skins and icons are: named here, because in production the script
+    # itself is served under a hashed name that TinyMCE cannot read its location from.
+    "base_url": f"/{STATIC_URL.lstrip('/')}tinymce",
+    "suffix": ".min",
     "menubar": False,
     "promotion": False,
     "branding": False,
