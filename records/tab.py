@@ -25,15 +25,21 @@ def is_shown(request: HttpRequest, settings: CustomerSettings) -> bool:
     return settings.records_addon_enabled and request.user.has_perm("records.view_record")
 
 
-def entry_with_windows(entry: Entry, settings: CustomerSettings) -> Entry:
-    """`entry` with what its card shows: its text in clear (or why it cannot be opened), and
-    whether, and until when, it can be edited and deleted."""
+def entry_opened(entry: Entry) -> Entry:
+    """`entry` with its text in clear as `entry.text`, or None and why in `unreadable`."""
     try:
         entry.text = entry.opened()
     except DecryptionError as error:
         # Loud, but for this entry only: the rest of the journal stays readable.
         logger.error("Entry %s cannot be decrypted: %s", entry.pk, error)
         entry.text, entry.unreadable = None, str(error)
+    return entry
+
+
+def entry_with_windows(entry: Entry, settings: CustomerSettings) -> Entry:
+    """`entry` with what its card shows: its text (entry_opened), and whether, and until
+    when, it can be edited and deleted."""
+    entry_opened(entry)
     entry.edit_refusal = services.entry_edit_refusal(entry, settings)
     entry.delete_refusal = services.entry_delete_refusal(entry, settings)
     entry.edit_closes = entry.window_closes(settings.record_edit_window or None)

@@ -8,6 +8,7 @@ sanitising, logging of writes) live in records.services; pages log what they sho
 
 from functools import wraps
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.csp import CSP
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -26,31 +28,29 @@ from records import services
 from records.forms import EntryForm, RecordForm, RecordGroupForm
 from records.models import Entry, Record, RecordAccess, RecordGroup
 from records.rich_text import from_plain, writes_rich
-from records.tab import entry_with_windows
+from records.tab import entry_opened, entry_with_windows
 
 Action = RecordAccess.Action
 LOG_PAGE_SIZE = 50
 
-# The rich-text editor positions its menus with inline styles and shows pasted images as
-# blob: URLs; only the pages that show the editor allow those.
-EDITOR_CSP = {
-    "default-src": ["'self'"],
-    "script-src": ["'self'"],
-    "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:", "blob:"],
-    "font-src": ["'self'"],
-    "connect-src": ["'self'", "blob:"],
-    "object-src": ["'none'"],
-    "base-uri": ["'self'"],
-    "form-action": ["'self'"],
-    "frame-ancestors": ["'none'"],
-}
+
+def _editor_csp() -> dict[str, list[str]]:
+    """The site's Content-Security-Policy, plus what the rich-text editor needs: it positions
+    its menus with inline styles and shows pasted images as blob: URLs. Only the pages that
+    show the editor get it."""
+    policy = django_settings.SECURE_CSP
+    return {
+        **policy,
+        "style-src": [*policy["style-src"], CSP.UNSAFE_INLINE],
+        "img-src": [*policy["img-src"], "blob:"],
+        "connect-src": [*policy["connect-src"], "blob:"],
+    }
 
 
 def _render_form(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     response = render(request, template, context)
     if context["form"].rich:
-        response._csp_config = EDITOR_CSP  # what django.views.decorators.csp sets
+        response._csp_config = _editor_csp()  # what django.views.decorators.csp sets
     return response
 
 
@@ -86,9 +86,10 @@ def _entry(entry_id) -> Entry:
     )
 
 
-def _refuse(request: HttpRequest, error: ValidationError, record: Record) -> HttpResponse:
-    for message in error.messages:
-        messages.error(request, message)
+def _refuse(request: HttpRequest, reasons: list[str], record: Record) -> HttpResponse:
+    """Back to the record, saying why what was asked cannot be done."""
+    for reason in reasons:
+        messages.error(request, reason)
     return redirect(record_url(record))
 
 
@@ -118,7 +119,7 @@ def record_archive(request: HttpRequest, record_id) -> HttpResponse:
             record=record, archived=archive, by=request.user, address=client_ip(request)
         )
     except ValidationError as error:
-        return _refuse(request, error, record)
+        return _refuse(request, error.messages, record)
     done = "archived" if archive else "restored from the archive"
     messages.success(request, f"Record “{record.title}” {done}.")
     return redirect(record_url(record))
@@ -139,7 +140,7 @@ def record_print(request: HttpRequest, record_id) -> HttpResponse:
     context = {
         "record": record,
         "customer": record.customer,
-        "entries": (entry_with_windows(entry, settings) for entry in entries),
+        "entries": (entry_opened(entry) for entry in entries),
     }
     return render(request, "records/record_print.html", context)
 
@@ -184,10 +185,10 @@ def entry_edit(request: HttpRequest, entry_id) -> HttpResponse:
     settings = CustomerSettings.for_request(request)
     entry_with_windows(entry, settings)
     if entry.edit_refusal:
-        messages.error(request, entry.edit_refusal)
-        return redirect(record_url(entry.record))
+        return _refuse(request, [entry.edit_refusal], entry.record)
     rich = writes_rich(entry.rich_text, settings)
-    initial = {"title": entry.title, "body": entry.body}
+    # Opened once, by entry_with_windows; an entry that cannot be opened fails loudly here.
+    initial = dict(entry.text or entry.opened())
     if rich and not entry.rich_text:
         initial["body"] = from_plain(initial["body"])
     form = EntryForm(request.POST if request.method == "POST" else None, rich=rich, initial=initial)
@@ -201,7 +202,7 @@ def entry_edit(request: HttpRequest, entry_id) -> HttpResponse:
                 address=client_ip(request),
             )
         except ValidationError as error:
-            return _refuse(request, error, entry.record)
+            return _refuse(request, error.messages, entry.record)
         messages.success(request, f"Entry “{form.cleaned_data['title']}” saved.")
         return redirect(record_url(entry.record))
     context = {
@@ -218,13 +219,12 @@ def entry_delete(request: HttpRequest, entry_id) -> HttpResponse:
     entry = _entry(entry_id)
     entry_with_windows(entry, CustomerSettings.for_request(request))
     if entry.delete_refusal:
-        messages.error(request, entry.delete_refusal)
-        return redirect(record_url(entry.record))
+        return _refuse(request, [entry.delete_refusal], entry.record)
     if request.method == "POST":
         try:
             services.entry_delete(entry=entry, by=request.user, address=client_ip(request))
         except ValidationError as error:
-            return _refuse(request, error, entry.record)
+            return _refuse(request, error.messages, entry.record)
         messages.success(request, f"Entry “{entry.text['title']}” deleted.")
         return redirect(record_url(entry.record))
     context = {"entry": entry, "record": entry.record, "versions": entry.versions.count()}
