@@ -60,6 +60,14 @@ def extra_stored(value) -> str:
     return str(value).strip()
 
 
+def calendar_choices(allowed, chosen_id: int | None):
+    """The `allowed` calendars by name, and the one already chosen even if it is no longer
+    allowed (deactivated, or outside changed settings), so saving keeps it."""
+    if chosen_id is not None:
+        allowed = allowed | Calendar.objects.filter(pk=chosen_id)
+    return allowed.order_by("name")
+
+
 class CustomerForm(forms.ModelForm):
     ssn = forms.CharField(label="Social security number", required=False, max_length=32)
     remove_ssn = forms.BooleanField(label="Remove the social security number", required=False)
@@ -104,12 +112,9 @@ class CustomerForm(forms.ModelForm):
         for role in ("primary", "secondary"):
             name = f"{role}_therapist"
             if name in self.fields:
-                # The allowed calendars, and the one chosen before the settings changed.
-                allowed = settings.therapist_calendars(role)
-                current = getattr(self.instance, f"{name}_id")
-                if current is not None:
-                    allowed = allowed | Calendar.objects.filter(pk=current)
-                self.fields[name].queryset = allowed.order_by("name")
+                self.fields[name].queryset = calendar_choices(
+                    settings.therapist_calendars(role), getattr(self.instance, f"{name}_id")
+                )
                 self.fields[name].empty_label = "None"
         if settings.auto_customer_numbers:
             del self.fields["number"]
@@ -364,10 +369,9 @@ class ReservationForm(forms.ModelForm):
 
     def __init__(self, *args, settings: CustomerSettings, customer: Customer, **kwargs):
         super().__init__(*args, **kwargs)
-        calendars = Calendar.objects.filter(active=True)
-        if self.instance.calendar_id:
-            calendars = calendars | Calendar.objects.filter(pk=self.instance.calendar_id)
-        self.fields["calendar"].queryset = calendars.order_by("name")
+        self.fields["calendar"].queryset = calendar_choices(
+            Calendar.objects.filter(active=True), self.instance.calendar_id
+        )
         self.fields["calendar"].required = False
         self.fields["calendar"].empty_label = "Not booked yet"
         self.therapist_fields = []
@@ -375,12 +379,9 @@ class ReservationForm(forms.ModelForm):
             roles = ["primary"] + (["secondary"] if settings.has_secondary_therapist else [])
             for role in roles:
                 name = f"{role}_therapist"
-                allowed = settings.therapist_calendars(role)
                 current = getattr(customer, f"{name}_id")
-                if current is not None:
-                    allowed = allowed | Calendar.objects.filter(pk=current)
                 self.fields[name] = forms.ModelChoiceField(
-                    queryset=allowed.order_by("name"),
+                    queryset=calendar_choices(settings.therapist_calendars(role), current),
                     required=False,
                     empty_label="None",
                     initial=current,

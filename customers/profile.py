@@ -101,12 +101,7 @@ def details(customer: Customer) -> list[tuple[str, str]]:
 
 
 def _information_context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
-    extra = ExtraField.objects.in_use()
-    return {
-        "extra_values": [
-            (field.label, field.display(customer.extra_fields.get(field.key))) for field in extra
-        ]
-    }
+    return {"extra_values": ExtraField.objects.shown_for(customer)}
 
 
 register_tab(

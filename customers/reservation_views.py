@@ -30,10 +30,8 @@ def reservation_create(request, customer_id):
 @never_cache
 @permission_required("customers.change_reservation", raise_exception=True)
 def reservation_edit(request, reservation_id):
-    reservation = get_object_or_404(
-        Reservation.objects.select_related("customer"), pk=reservation_id
-    )
-    customer = Customer.objects.for_profile().get(pk=reservation.customer_id)
+    reservation = get_object_or_404(Reservation, pk=reservation_id)
+    reservation.customer = customer = Customer.objects.for_profile().get(pk=reservation.customer_id)
     heading = "Change the reservation"
     if reservation.status == Reservation.Status.REQUESTED:
         heading = "Book the request"
@@ -91,10 +89,7 @@ def reservations_print(request, customer_id):
     settings = CustomerSettings.for_request(request)
     extra = []
     if settings.print_reservations_extra_fields:
-        extra = [
-            (field.label, field.display(customer.extra_fields.get(field.key)))
-            for field in ExtraField.objects.in_use()
-        ]
+        extra = ExtraField.objects.shown_for(customer)
     reservations = customer.reservations.select_related("calendar").exclude(
         status=Reservation.Status.CANCELLED
     )

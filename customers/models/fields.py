@@ -23,6 +23,13 @@ class ExtraFieldQuerySet(models.QuerySet):
         """The fields customer information shows, in their order."""
         return self.filter(deleted__isnull=True).order_by("position", "id")
 
+    def shown_for(self, customer) -> list[tuple[str, str]]:
+        """(label, value as a person reads it) of the fields in use, for `customer`."""
+        return [
+            (field.label, field.display(customer.extra_fields.get(field.key)))
+            for field in self.in_use()
+        ]
+
 
 class ExtraField(models.Model):
     class Kind(models.TextChoices):
