@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from config.admin import ReadOnlyAdmin
 from customers import services
 from customers.forms import CustomerSettingsForm
 from customers.models import Calendar, Customer, CustomerExport, CustomerGroup, CustomerSettings
@@ -67,17 +68,8 @@ class CustomerSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(CustomerExport)
-class CustomerExportAdmin(admin.ModelAdmin):
+class CustomerExportAdmin(ReadOnlyAdmin):
     """The log of customer exports, to read."""
 
     list_display = ["at", "user", "rows", "query"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

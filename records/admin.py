@@ -4,6 +4,7 @@ admin edits the same sanitised HTML as text) and a read-only view of the access 
 from django import forms
 from django.contrib import admin
 
+from config.admin import ReadOnlyAdmin
 from records.forms import RecordGroupForm
 from records.models import RecordAccess, RecordGroup
 
@@ -24,18 +25,9 @@ class RecordGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecordAccess)
-class RecordAccessAdmin(admin.ModelAdmin):
+class RecordAccessAdmin(ReadOnlyAdmin):
     """The access log, to read: nobody adds, changes or deletes a line of it."""
 
     list_display = ["at", "user", "action", "customer_id", "record_id", "address"]
     list_filter = ["action"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
