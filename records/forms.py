@@ -51,11 +51,7 @@ class EntryForm(forms.Form):
         format."""
         if group is None:
             return {}
-        body = group.template
-        if group.rich_text and not rich:
-            body = rich_text.to_plain(body)
-        elif rich and not group.rich_text:
-            body = rich_text.from_plain(body)
+        body = rich_text.in_format(group.template, rich=rich, was_rich=group.rich_text)
         return {"title": group.name, "body": body}
 
 
@@ -71,8 +67,9 @@ class RecordGroupForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.rich = rich_text.writes_rich(self.instance.rich_text)
-        if self.rich and not self.instance.rich_text:
-            self.initial["template"] = rich_text.from_plain(self.instance.template)
+        self.initial["template"] = rich_text.in_format(
+            self.instance.template, rich=self.rich, was_rich=self.instance.rich_text
+        )
         self.fields["template"] = body_field(rich=self.rich, label="Template", required=False)
         self.fields["template"].help_text = self._meta.help_texts["template"]
 

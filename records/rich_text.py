@@ -49,6 +49,15 @@ def clean(markup: str) -> str:
     ).strip()
 
 
+def in_format(text: str, *, rich: bool, was_rich: bool) -> str:
+    """`text`, written rich or plain (`was_rich`), as the format it is edited in now."""
+    if rich and not was_rich:
+        return from_plain(text)
+    if was_rich and not rich:
+        return to_plain(text)
+    return text
+
+
 def from_plain(text: str) -> str:
     """Plain text as rich text: paragraphs and line breaks kept, everything escaped."""
     return linebreaks(escape(text)) if text else ""

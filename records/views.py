@@ -27,7 +27,7 @@ from customers.profile import tab_url
 from records import services
 from records.forms import EntryForm, RecordForm, RecordGroupForm
 from records.models import Entry, Record, RecordAccess, RecordGroup
-from records.rich_text import from_plain, writes_rich
+from records.rich_text import in_format, writes_rich
 from records.tab import entry_opened, entry_with_windows
 
 Action = RecordAccess.Action
@@ -189,8 +189,7 @@ def entry_edit(request: HttpRequest, entry_id) -> HttpResponse:
     rich = writes_rich(entry.rich_text, settings)
     # Opened once, by entry_with_windows; an entry that cannot be opened fails loudly here.
     initial = dict(entry.text or entry.opened())
-    if rich and not entry.rich_text:
-        initial["body"] = from_plain(initial["body"])
+    initial["body"] = in_format(initial["body"], rich=rich, was_rich=entry.rich_text)
     form = EntryForm(request.POST if request.method == "POST" else None, rich=rich, initial=initial)
     if form.is_valid():
         try:
