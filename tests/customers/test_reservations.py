@@ -191,3 +191,33 @@ def test_staff_without_the_permission_cannot_book(client_for, nobody, customer, 
     url = reverse("customers:reservation_create", args=[customer.pk])
     assert client.post(url, booking(calendar)).status_code == 403
     assert not customer.reservations.exists()
+
+
+def test_a_reservation_keeps_its_calendar_after_the_calendar_is_deactivated(
+    staff, customer, calendar
+):
+    staff.post(reverse("customers:reservation_create", args=[customer.pk]), booking(calendar))
+    reservation = customer.reservations.get()
+    calendar.active = False
+    calendar.save()
+    staff.post(
+        reverse("customers:reservation_edit", args=[reservation.pk]),
+        booking(calendar, note="Bring the referral"),
+    )
+    reservation.refresh_from_db()
+    assert (reservation.calendar, reservation.note) == (calendar, "Bring the referral")
+
+
+def test_the_service_refuses_a_newly_chosen_inactive_calendar(customer, calendar):
+    from django.core.exceptions import ValidationError
+
+    from customers.reservations import reservation_save
+
+    calendar.active = False
+    calendar.save()
+    reservation = Reservation(
+        customer=customer, calendar=calendar, service="Back care", start=timezone.now()
+    )
+    with pytest.raises(ValidationError, match="This calendar is inactive"):
+        reservation_save(reservation=reservation)
+    assert not customer.reservations.exists()
