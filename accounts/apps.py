@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         import config.checks  # noqa: F401  (registers the project's system checks)
+        from accounts import signals  # noqa: F401  (sign-in stamps the session)
 
         # Permissions are created by Django after each migrate (post_migrate), so the roles
         # can only be given them then; this keeps the groups in step with accounts.roles.

@@ -1,6 +1,14 @@
-"""Staff sign-in."""
+"""Staff sign-in and the second factor."""
 
-from django.contrib.auth.forms import AuthenticationForm
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
+from django_otp import verify_token
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import User
 
 
 class StaffAuthenticationForm(AuthenticationForm):
@@ -13,3 +21,59 @@ class StaffAuthenticationForm(AuthenticationForm):
         super().confirm_login_allowed(user)
         if user.is_portal_user:
             raise self.get_invalid_login_error()
+
+
+class StaffPasswordResetForm(PasswordResetForm):
+    """Mails a reset link only to active staff; portal users reset theirs in the portal."""
+
+    def get_users(self, email):
+        users = User.objects.filter(kind=User.Kind.STAFF, email__iexact=email, is_active=True)
+        return (user for user in users if user.has_usable_password())
+
+
+class SecondFactorForm(forms.Form):
+    """A code from the authenticator app, or one of the backup codes."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code your authenticator app shows, or one of your backup codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}
+        ),
+    )
+
+    def __init__(self, *args, user, device=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Setting up: only the new authenticator's code counts. Signing in: any device's.
+        self.device = device
+        if device is not None:
+            self.fields["code"].help_text = "The 6-digit code the app shows for Kartotek."
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split()).lower()
+        device = self.device or _device_for(self.user, code)
+        if device is not None:
+            allowed, why = device.verify_is_allowed()
+            if not allowed and "locked_until" in (why or {}):
+                wait = max(1, round((why["locked_until"] - timezone.now()).total_seconds()))
+                raise forms.ValidationError(
+                    f"Too many wrong codes: wait {wait} second{pluralize(wait)}, then try "
+                    "the newest code."
+                )
+        matched = device and verify_token(self.user, device.persistent_id, code)
+        if matched is None:
+            raise forms.ValidationError(
+                "That code is not right, or was already used. Check the time on your phone "
+                "and try the newest code."
+            )
+        self.matched_device = matched
+        return code
+
+
+def _device_for(user, code: str):
+    """Six digits are the authenticator's; anything else may be a backup code. Checking
+    one device only keeps each device's own throttling of wrong codes meaningful."""
+    kind = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    return kind.objects.filter(user=user, confirmed=True).first()

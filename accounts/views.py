@@ -1,11 +1,14 @@
-"""Staff sign-in and sign-out, and the page shown while a login is throttled."""
+"""Staff sign-in and sign-out, password reset, and the page shown while a login is
+throttled."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
 
-from accounts.forms import StaffAuthenticationForm
+from accounts.forms import StaffAuthenticationForm, StaffPasswordResetForm
 from accounts.middleware import PORTAL_PREFIX
 
 
@@ -13,6 +16,33 @@ class StaffLoginView(auth_views.LoginView):
     form_class = StaffAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class StaffPasswordResetView(auth_views.PasswordResetView):
+    """Mails a one-time link to a staff member's address. The page answers the same for
+    any address, so it does not tell who works here."""
+
+    form_class = StaffPasswordResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class StaffPasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class StaffPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link's page: a new password, then signing in again (with the second factor)."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password is changed. Sign in with it.")
+        return response
 
 
 def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:

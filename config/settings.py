@@ -42,6 +42,9 @@ SECRET_KEY = _secret("SECRET_KEY", keys.new_django_secret_key)
 RECORD_KEYS = _secret("RECORD_KEYS", keys.new_key_ring)
 # HMAC key of the social security number's blind index (exact search, uniqueness).
 SSN_INDEX_KEY = _secret("SSN_INDEX_KEY", keys.new_key)
+# HMAC key of the record access log's chain (tamper evidence); keep it apart from the
+# database, so whoever can write the database cannot forge a chain.
+AUDIT_LOG_KEY = _secret("AUDIT_LOG_KEY", keys.new_key)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -59,6 +62,9 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pgtrigger",
     "pghistory",
     "tinymce",
@@ -68,6 +74,7 @@ INSTALLED_APPS = [
     "contacts",
     "records",
     "portal",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -77,12 +84,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor in this session.
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.PortalUserBoundaryMiddleware",
     # Groups each request's tracked changes (consent history) with the user who made them.
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session timeouts, no-store on signed-in pages, and the second
+    # factor staff must give (after messages: a timed-out user is told why).
+    "accounts.middleware.SessionPolicyMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -172,7 +185,18 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
+# Sessions live in the database with their user (accounts.models.UserSession), so that a
+# password change or a deactivation ends all of them.
+SESSION_ENGINE = "accounts.sessions"
+# A session ends after this long without a request, and this long after sign-in whatever
+# happens (accounts.middleware.SessionPolicyMiddleware).
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_MAX_HOURS", default=12))
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+# Two-factor sign-in (django-otp): the name authenticator apps show for the account.
+OTP_TOTP_ISSUER = CLINIC_NAME
+# The admin never shows an authenticator's secret key (or backup codes).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # How long the one-time links of the customer portal stay valid.
 PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
 PORTAL_PASSWORD_RESET_HOURS = env.int("PORTAL_PASSWORD_RESET_HOURS", default=2)
@@ -188,6 +212,10 @@ AXES_CLIENT_IP_CALLABLE = "accounts.network.client_ip"
 # Behind a reverse proxy: the request.META key of the header the proxy overwrites with the
 # client's address (e.g. HTTP_X_REAL_IP). Unset: the socket's address (REMOTE_ADDR).
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+
+# GDPR erasure: a customer's records are kept this many years after their last entry,
+# then purged (manage.py purge_records).
+RECORD_RETENTION_YEARS = env.int("RECORD_RETENTION_YEARS", default=10)
 
 # Phone numbers typed without a country code belong to this country (ISO 3166 code).
 PHONENUMBER_DEFAULT_REGION = env.str("PHONE_REGION", default="DK")
@@ -223,6 +251,10 @@ if env.str("SECURE_PROXY_SSL_HEADER", default=""):
     SECURE_PROXY_SSL_HEADER = (env.str("SECURE_PROXY_SSL_HEADER"), "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# Scripts never read either cookie: htmx sends the CSRF token from the page (base.html).
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 # On by default (check --deploy asks for them); a clinic intranet whose other hosts
 # share the domain but not HTTPS turns them off here.

@@ -16,5 +16,6 @@ urlpatterns = [
     path("records/", include("records.urls")),
     path("portal-access/", include("portal.staff_urls")),
     path("portal/", include("portal.urls")),
+    path("privacy/", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]

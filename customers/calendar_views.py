@@ -5,13 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
 
 from customers.forms import CalendarForm
 from customers.models import Calendar
 
 
-@never_cache
 @permission_required("customers.view_calendar", raise_exception=True)
 def calendar_list(request):
     calendars = (
@@ -22,13 +20,11 @@ def calendar_list(request):
     return render(request, "customers/calendar_list.html", {"calendars": calendars})
 
 
-@never_cache
 @permission_required("customers.add_calendar", raise_exception=True)
 def calendar_create(request):
     return _calendar_form(request, Calendar())
 
 
-@never_cache
 @permission_required("customers.change_calendar", raise_exception=True)
 def calendar_edit(request, calendar_id: int):
     return _calendar_form(request, get_object_or_404(Calendar, pk=calendar_id))

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from customers import extra_fields
@@ -16,7 +15,6 @@ from customers.forms import ExtraFieldForm
 from customers.models import CustomerSettings, ExtraField
 
 
-@never_cache
 @permission_required("customers.view_extrafield", raise_exception=True)
 def field_list(request):
     fields = list(ExtraField.objects.order_by("position", "id"))
@@ -27,7 +25,6 @@ def field_list(request):
     return render(request, "customers/field_list.html", context)
 
 
-@never_cache
 @permission_required("customers.add_extrafield", raise_exception=True)
 def field_create(request):
     form = ExtraFieldForm(request.POST if request.method == "POST" else None)
@@ -38,7 +35,6 @@ def field_create(request):
     return render(request, "customers/field_form.html", {"form": form})
 
 
-@never_cache
 @permission_required("customers.change_extrafield", raise_exception=True)
 def field_edit(request, field_id: int):
     field = get_object_or_404(ExtraField, pk=field_id, deleted__isnull=True)
@@ -50,7 +46,6 @@ def field_edit(request, field_id: int):
     return render(request, "customers/field_form.html", {"form": form, "field": field})
 
 
-@never_cache
 @permission_required("customers.delete_extrafield", raise_exception=True)
 def field_delete(request, field_id: int):
     field = get_object_or_404(ExtraField, pk=field_id, deleted__isnull=True)

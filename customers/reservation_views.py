@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from config.forms import show_service_errors
@@ -20,14 +19,15 @@ def _reservations_tab(customer_id) -> str:
     return profile.tab_url(customer_id, "reservations")
 
 
-@never_cache
 @permission_required("customers.add_reservation", raise_exception=True)
 def reservation_create(request, customer_id):
     customer = get_object_or_404(Customer.objects.for_profile(), pk=customer_id)
+    if refusal := services.erased_refusal(customer):
+        messages.error(request, refusal)
+        return redirect(_reservations_tab(customer.pk))
     return _reservation_form(request, customer, Reservation(customer=customer), "New reservation")
 
 
-@never_cache
 @permission_required("customers.change_reservation", raise_exception=True)
 def reservation_edit(request, reservation_id):
     reservation = get_object_or_404(Reservation, pk=reservation_id)
@@ -79,7 +79,6 @@ def reservation_decline_view(request, reservation_id):
     return redirect(_reservations_tab(reservation.customer_id))
 
 
-@never_cache
 @permission_required("customers.view_reservation", raise_exception=True)
 def reservations_print(request, customer_id):
     """The customer's reservations to print. "Print reservations" decides whether the

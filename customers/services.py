@@ -51,6 +51,18 @@ class CustomerChange:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+ERASED = (
+    "This customer was erased at their request: only their identity is kept, with their "
+    "records, until the records are purged. Nothing else can be stored about them."
+)
+
+
+def erased_refusal(customer: Customer) -> str:
+    """Why nothing new may be stored about `customer` ("" while it may): a GDPR erasure
+    kept only their identity, with their records, until the records are purged."""
+    return ERASED if customer.erased_on else ""
+
+
 def _locked_settings() -> CustomerSettings:
     locked = CustomerSettings.objects.select_for_update()
     return locked.get_or_create(id=SINGLETON_ID)[0]
@@ -167,6 +179,8 @@ def customer_update(
     """
     settings = _locked_settings() if change.ssn else CustomerSettings.load()
     current = Customer.objects.select_for_update().get(id=customer.id)
+    if refusal := erased_refusal(current):
+        raise ValidationError(refusal, code="erased")
     before = (current.primary_therapist_id, current.secondary_therapist_id)
     if current.version != version:
         raise ValidationError(
@@ -413,6 +427,8 @@ def customer_set_therapists(*, customer: Customer, primary, secondary) -> Custom
     if not settings.therapists_enabled:
         raise ValidationError("Primary/secondary therapists are switched off.")
     current = Customer.objects.select_for_update().get(id=customer.id)
+    if refusal := erased_refusal(current):
+        raise ValidationError(refusal, code="erased")
     before = (current.primary_therapist_id, current.secondary_therapist_id)
     current.primary_therapist = primary
     if settings.has_secondary_therapist:

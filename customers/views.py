@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -71,7 +70,6 @@ def _get_customer(request: HttpRequest, customer_id) -> Customer:
     return get_object_or_404(Customer.objects.for_profile(), id=customer_id)
 
 
-@never_cache
 @sensitive_post_parameters("ssn")
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_list(request: HttpRequest) -> HttpResponse:
@@ -110,7 +108,6 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 # Error reports (the 500 e-mail) must never carry a social security number, nor may a
 # cache keep the form that redisplays one.
-@never_cache
 @sensitive_post_parameters("ssn")
 @permission_required("customers.add_customer", raise_exception=True)
 def customer_create(request: HttpRequest) -> HttpResponse:
@@ -129,7 +126,6 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/customer_form.html", {"form": form, "settings": settings})
 
 
-@never_cache
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_detail(request: HttpRequest, customer_id) -> HttpResponse:
     customer = _get_customer(request, customer_id)
@@ -147,11 +143,13 @@ def customer_detail(request: HttpRequest, customer_id) -> HttpResponse:
     return render(request, "customers/customer_detail.html", context)
 
 
-@never_cache
 @sensitive_post_parameters("ssn")
 @permission_required("customers.change_customer", raise_exception=True)
 def customer_edit(request: HttpRequest, customer_id) -> HttpResponse:
     customer = _get_customer(request, customer_id)
+    if refusal := services.erased_refusal(customer):
+        messages.error(request, refusal)
+        return redirect("customers:detail", customer.id)
     settings = CustomerSettings.for_request(request)
     form = CustomerForm(request.POST or None, instance=customer, settings=settings)
     if request.method == "POST" and form.is_valid():
@@ -192,7 +190,6 @@ def customer_delete(request: HttpRequest, customer_id) -> HttpResponse:
     return render(request, "customers/customer_confirm_delete.html", context)
 
 
-@never_cache
 @require_POST
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_ssn(request: HttpRequest, customer_id) -> HttpResponse:
@@ -205,7 +202,6 @@ def customer_ssn(request: HttpRequest, customer_id) -> HttpResponse:
     return render(request, "customers/partials/ssn_revealed.html", {"customer": customer})
 
 
-@never_cache
 @permission_required("customers.change_customersettings", raise_exception=True)
 def settings_edit(request: HttpRequest) -> HttpResponse:
     current = CustomerSettings.load()
@@ -229,7 +225,6 @@ def _debtor_role(request: HttpRequest) -> str:
     return "secondary" if role == "secondary" else "debtor"
 
 
-@never_cache
 @permission_required(["customers.change_customer", "debtors.view_debtor"], raise_exception=True)
 def customer_debtor(request: HttpRequest, customer_id) -> HttpResponse:
     """Choose the customer's debtor (or secondary debtor) by searching; POST sets it."""
@@ -284,7 +279,6 @@ def customer_make_own_debtor(request: HttpRequest, customer_id) -> HttpResponse:
     return redirect("customers:detail", customer.id)
 
 
-@never_cache
 @permission_required("customers.export_customer", raise_exception=True)
 def customer_export(request: HttpRequest) -> HttpResponse:
     """The customers of the list's search (`q`), or all, as a CSV download."""

@@ -15,7 +15,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 
 from contacts.models import ContactPerson
 
@@ -44,7 +43,6 @@ def portal_view(permission: str | None = None):
 
     def decorator(view):
         @login_not_required  # the portal has its own login page; handled below
-        @never_cache  # every portal page shows personal data
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:

@@ -9,14 +9,14 @@ Clinical rows PROTECT what they hang on: a customer with records, or a user who 
 entries, cannot be deleted by a cascade.
 
 RecordAccess is the access log: one row per view, write, print or export of a record. It
-is append-only (a trigger refuses UPDATE and DELETE) and outlives what it names: its
-references carry no foreign-key constraint, so deleting an entry keeps the log of it.
+is append-only (a trigger refuses UPDATE and DELETE), chained with a keyed MAC
+(records.audit) and outlives what it names: its references carry no foreign-key
+constraint, so deleting an entry keeps the log of it.
 """
 
 import uuid
 from datetime import datetime, timedelta
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -206,7 +206,19 @@ class EntryVersion(Sealed):
 
 
 class RecordAccess(models.Model):
-    """One line of the access log: who did what to which record, when, from where."""
+    """One line of the access log: who did what to which record, when, from where.
+
+    Written only by records.services.record_access_log, which chains it onto the line
+    before (records.audit: `chain_previous`, `chain_mac`); `manage.py verify_access_log`
+    checks the chain.
+
+    A plain PostgreSQL trigger (migration 0004, not a pgtrigger one, whose triggers any
+    session may switch off with `SET pgtrigger.ignore`) refuses UPDATE and DELETE for every
+    role, the application's included. It does not refuse TRUNCATE (a statement, not a row
+    operation): the test suite's flush empties the table with it. Nor does it stop a role
+    that owns the table (DISABLE TRIGGER): in production the application's role should not
+    own it (README). The trigger stops the application; the chain shows everything else.
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"
@@ -241,6 +253,10 @@ class RecordAccess(models.Model):
     )
     action = models.CharField(max_length=10, choices=Action.choices)
     address = models.GenericIPAddressField(null=True, blank=True)
+    # The chain (records.audit): the id of the line before this one (None for the first),
+    # and this line's MAC over that line's MAC and its own fields.
+    chain_previous = models.BigIntegerField(null=True, editable=False)
+    chain_mac = models.CharField(max_length=64, editable=False)
 
     class Meta:
         verbose_name = "record access"
@@ -249,10 +265,13 @@ class RecordAccess(models.Model):
         # Reading it is the audit permission; nobody is given a permission to change it.
         default_permissions = ("view",)
         indexes = [models.Index(fields=["customer", "-at", "-id"])]
-        triggers = [
-            pgtrigger.Protect(
-                name="recordaccess_append_only",
-                operation=pgtrigger.Update | pgtrigger.Delete,
+        constraints = [
+            # A line has at most one successor and only one line starts the chain, so even
+            # two writers that missed the chain's lock could not fork it: one would fail.
+            models.UniqueConstraint(
+                fields=["chain_previous"],
+                nulls_distinct=False,
+                name="recordaccess_one_successor",
             )
         ]
 

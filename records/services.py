@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 
 from accounts.models import User
 from customers.models import Customer, CustomerSettings
-from records import rich_text
+from records import audit, rich_text
 from records.models import Entry, EntryVersion, Record, RecordAccess, RecordGroup
 
 Action = RecordAccess.Action
@@ -54,8 +54,9 @@ def entry_delete_refusal(entry: Entry, settings: CustomerSettings | None = None)
 def record_access_log(
     *, action: str, record: Record, by: User, address: str | None, entry: Entry | None = None
 ) -> RecordAccess:
-    """Write one line of the access log."""
-    return RecordAccess.objects.create(
+    """Write one line of the access log, chained onto the line before it (records.audit).
+    The only writer of RecordAccess: a line written any other way breaks the chain."""
+    line = RecordAccess(
         action=action,
         user=by,
         customer_id=record.customer_id,
@@ -63,6 +64,7 @@ def record_access_log(
         entry=entry,
         address=address or None,
     )
+    return audit.append(line)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 
+from accounts import two_factor
 from accounts.network import client_ip
 from config.crypto import DecryptionError
 from customers.models import Customer, CustomerSettings
@@ -54,6 +55,9 @@ def _page_number(request: HttpRequest, paginator: Paginator, newest_first: bool)
 
 
 def context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
+    if not request.user.is_verified():
+        # Health data only in a session verified with a second factor.
+        return {"second_factor_url": two_factor.health_data_step_url(request)}
     settings = CustomerSettings.for_request(request)
     records = list(customer.records.with_entry_count().order_by("-created", "id"))
     for record in records:

@@ -17,9 +17,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.csp import CSP
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts import two_factor
 from accounts.network import client_ip
 from config.forms import show_service_errors
 from customers.models import Customer, CustomerSettings
@@ -55,18 +55,21 @@ def _render_form(request: HttpRequest, template: str, context: dict) -> HttpResp
 
 
 def records_page(permission: str):
-    """A records page: 404 while the add-on is off, 403 without `permission`, never cached."""
+    """A records page: 404 while the add-on is off, 403 without `permission`, only in a
+    session verified with a second factor (never cached, as every signed-in page)."""
 
     def decorator(view):
+        verified_view = two_factor.required(view)
+
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not CustomerSettings.for_request(request).records_addon_enabled:
                 raise Http404("The records add-on is switched off.")
             if not request.user.has_perm(permission):
                 raise PermissionDenied
-            return view(request, *args, **kwargs)
+            return verified_view(request, *args, **kwargs)
 
-        return never_cache(wrapped)
+        return wrapped
 
     return decorator
 
@@ -245,7 +248,6 @@ def entry_history(request: HttpRequest, entry_id) -> HttpResponse:
     return render(request, "records/entry_history.html", context)
 
 
-@never_cache
 @permission_required("records.view_recordaccess", raise_exception=True)
 def access_log(request: HttpRequest, customer_id) -> HttpResponse:
     """Who looked at or changed this customer's records. Open to auditors whether or not

@@ -13,6 +13,7 @@ The portal's standing contacts, all signing in with `password`:
 """
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from portal.models import Permission
@@ -82,6 +83,15 @@ def portal_outsider(db):
         last_name="Outsider",
         email="otto@other.example",
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached settings rows (accounts.SecuritySettings)
+    must not outlive the test whose database transaction wrote them."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -4,6 +4,9 @@ import itertools
 
 import factory
 from django.contrib.auth.models import Group
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from contacts.models import (
@@ -145,3 +148,26 @@ def portal_contact(*, customer=None, permissions=(), **fields) -> ContactPerson:
     person.save(update_fields=["portal_user"])
     PortalAccess.objects.create(person=person, **{permission: True for permission in permissions})
     return person
+
+
+def authenticator(user) -> TOTPDevice:
+    """The user's authenticator app (TOTP), set up and confirmed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+
+
+def totp_code(device: TOTPDevice, at: float | None = None) -> str:
+    """The code the authenticator app shows now (or at the time `at`)."""
+    clock = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if at is not None:
+        clock.time = at
+    return f"{clock.token():0{device.digits}d}"
+
+
+def login_with_second_factor(client, user) -> None:
+    """Sign `client` in as `user` in a session verified with the user's authenticator."""
+    device = authenticator(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

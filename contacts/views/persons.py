@@ -15,6 +15,7 @@ from contacts.history import preference_history
 from contacts.models import ContactPerson
 from customers.models import Customer, CustomerSettings
 from customers.profile import tab_url
+from customers.services import erased_refusal
 
 PERSONS_PER_PAGE = 25
 
@@ -46,6 +47,9 @@ def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
 @permission_required("contacts.add_contactperson", raise_exception=True)
 def person_create(request: HttpRequest, customer_id) -> HttpResponse:
     customer = get_object_or_404(Customer, id=customer_id)
+    if refusal := erased_refusal(customer):
+        messages.error(request, refusal)
+        return _to_persons_tab(customer.id)
     settings = CustomerSettings.for_request(request)
     form = ContactPersonForm(
         request.POST or None,

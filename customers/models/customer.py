@@ -146,6 +146,9 @@ class Customer(models.Model):
     extra_fields = models.JSONField(default=dict, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Set by a GDPR erasure that kept the customer's identity with their records (privacy
+    # app): nothing but the identity may be stored again until the records are purged.
+    erased_on = models.DateField("erased on", null=True, blank=True, editable=False)
     # Optimistic locking: an edit based on an older version is refused (customer_update).
     version = models.PositiveIntegerField(default=1, editable=False)
 

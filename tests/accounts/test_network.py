@@ -41,3 +41,62 @@ def test_rotating_forwarded_for_does_not_escape_login_throttling(client, therapi
         HTTP_X_FORWARDED_FOR="203.0.113.99",
     )
     assert response.status_code == 429
+
+
+def test_behind_a_proxy_rotating_forwarded_for_does_not_escape_throttling(
+    client, therapist, password, settings
+):
+    # The proxy overwrites X-Real-IP with the client's address; the client controls only
+    # X-Forwarded-For, which is never read.
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    for n in range(5):
+        client.post(
+            "/accounts/login/",
+            {"username": therapist.username, "password": "nope"},
+            HTTP_X_REAL_IP="198.51.100.7",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+    response = client.post(
+        "/accounts/login/",
+        {"username": therapist.username, "password": password},
+        HTTP_X_REAL_IP="198.51.100.7",
+        HTTP_X_FORWARDED_FOR="203.0.113.99",
+    )
+    assert response.status_code == 429
+
+
+def test_an_attacker_cannot_lock_a_user_out_from_other_addresses(
+    client, therapist, password, settings
+):
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    for _ in range(6):
+        client.post(
+            "/accounts/login/",
+            {"username": therapist.username, "password": "nope"},
+            HTTP_X_REAL_IP="198.51.100.7",
+        )
+    # The therapist, at the clinic's own address, still signs in.
+    response = client.post(
+        "/accounts/login/",
+        {"username": therapist.username, "password": password},
+        HTTP_X_REAL_IP="192.0.2.10",
+    )
+    assert response.status_code == 302
+
+
+def test_an_attacker_trying_every_username_locks_only_those_pairs(
+    client, therapist, receptionist, administrator, password
+):
+    for user in (therapist, receptionist):
+        for _ in range(5):
+            client.post(
+                "/accounts/login/",
+                {"username": user.username, "password": "nope"},
+                REMOTE_ADDR="198.51.100.7",
+            )
+    response = client.post(
+        "/accounts/login/",
+        {"username": administrator.username, "password": password},
+        REMOTE_ADDR="192.0.2.10",
+    )
+    assert response.status_code == 302

@@ -111,3 +111,16 @@ def test_check_accepts_distinct_keys(settings):
     settings.RECORD_KEYS = f"k2:{keys.new_key()},k1:{keys.new_key()}"
     settings.SSN_INDEX_KEY = keys.new_key()
     assert check_keys_are_distinct(None) == []
+
+
+def test_check_refuses_an_audit_log_key_equal_to_a_record_key(settings):
+    key = keys.new_key()
+    settings.RECORD_KEYS = f"k1:{key}"
+    settings.AUDIT_LOG_KEY = key
+    assert [error.id for error in check_keys_are_distinct(None)] == ["kartotek.E002"]
+
+
+def test_production_without_an_audit_log_key_refuses_to_start():
+    result = run_python(SETUP, env=production_environment(AUDIT_LOG_KEY=""))
+    assert result.returncode != 0
+    assert "AUDIT_LOG_KEY is not set" in result.stderr

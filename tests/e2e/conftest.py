@@ -9,6 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import totp_code
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -77,13 +80,18 @@ def screenshot(page, request):
 
 @pytest.fixture
 def sign_in(page, live_server, password):
-    """sign_in(user): sign in through the login page as that user."""
+    """sign_in(user): sign in through the login page as that user, with the code of the
+    user's authenticator when they have one."""
 
     def go(user) -> None:
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            page.get_by_label("Code").fill(totp_code(device))
+            page.get_by_role("button", name="Continue").click()
         page.get_by_role("button", name="Sign out").wait_for()
 
     return go

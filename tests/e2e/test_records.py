@@ -2,7 +2,7 @@
 CSP, a table from a record group's template survives, and delete asks first."""
 
 from records.models import Entry, RecordGroup
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, authenticator
 
 
 def test_a_therapist_writes_an_entry_with_the_editor_from_a_template(
@@ -18,6 +18,7 @@ def test_a_therapist_writes_an_entry_with_the_editor_from_a_template(
     customer = CustomerFactory(first_name="Ida", last_name="Holm")
     problems = []
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    authenticator(therapist)
     sign_in(therapist)
 
     page.goto(f"{live_server.url}/customers/{customer.pk}/")
@@ -54,6 +55,7 @@ def test_deleting_an_entry_asks_first(page, live_server, therapist, sign_in, cus
     customer = CustomerFactory(first_name="Ida", last_name="Holm")
     record = services.record_create(customer=customer, title="Knee", by=therapist)
     services.entry_create(record=record, title="Mistaken note", body="Wrong patient", by=therapist)
+    authenticator(therapist)
     sign_in(therapist)
     page.goto(f"{live_server.url}/customers/{customer.pk}/?tab=record")
     page.get_by_role("link", name="Delete Mistaken note").click()

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from records import services
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, login_with_second_factor
 
 
 @pytest.fixture
@@ -38,5 +38,5 @@ def write(record, therapist):
 
 @pytest.fixture
 def therapist_client(client, therapist):
-    client.force_login(therapist)
+    login_with_second_factor(client, therapist)
     return client

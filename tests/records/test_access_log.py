@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from records import services
 from records.models import RecordAccess
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_auditors_read_the_log_of_one_customer(
 ):
     write("Visit")
     other = services.record_create(customer=CustomerFactory(), title="x", by=therapist)
-    client.force_login(administrator)
+    login_with_second_factor(client, administrator)
     response = client.get(reverse("records:access_log", args=[customer.pk]))
     html = response.content.decode()
     assert response.status_code == 200
@@ -75,7 +75,7 @@ def test_auditors_read_the_log_of_one_customer(
 
 def test_the_log_can_be_filtered_by_action(client, administrator, customer, record, write):
     write("Visit")
-    client.force_login(administrator)
+    login_with_second_factor(client, administrator)
     response = client.get(reverse("records:access_log", args=[customer.pk]) + "?action=print")
     assert "No lines with this action." in response.content.decode()
 
@@ -93,10 +93,24 @@ def test_the_database_refuses_to_change_or_delete_a_line(record):
         "UPDATE records_recordaccess SET action = 'view' WHERE id = %s",
         "DELETE FROM records_recordaccess WHERE id = %s",
     ):
-        refused = pytest.raises(ProgrammingError, match="Cannot update or delete")
+        refused = pytest.raises(ProgrammingError, match="append-only")
         with refused, transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, [line.pk])
     assert RecordAccess.objects.get().action == "create"
+
+
+def test_no_session_setting_lets_the_application_past_the_trigger(record):
+    # pgtrigger's own triggers step aside for a session that sets pgtrigger.ignore; the
+    # access log's trigger must not.
+    line = RecordAccess.objects.get()
+    refused = pytest.raises(ProgrammingError, match="append-only")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SET LOCAL pgtrigger.ignore = "
+            "'{recordaccess_append_only,pgtrigger_recordaccess_append_only_c6a64}'"
+        )
+        cursor.execute("DELETE FROM records_recordaccess WHERE id = %s", [line.pk])
+    assert RecordAccess.objects.filter(pk=line.pk).exists()
 
 
 def test_the_admin_shows_the_log_read_only(rf, administrator):

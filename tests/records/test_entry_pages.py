@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from records import services
 from records.models import Entry, RecordAccess, RecordGroup
+from tests.factories import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +139,7 @@ def test_earlier_versions_are_readable_with_the_permission(
     assert "Version two" in page
     assert "replaced" in page
     assert RecordAccess.objects.filter(action="history", entry=entry).count() == 1
-    client.force_login(receptionist)
+    login_with_second_factor(client, receptionist)
     assert client.get(url).status_code == 403
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from records.admin import RecordGroupAdminForm
 from records.models import RecordGroup
+from tests.factories import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def test_groups_are_listed_and_edited(therapist_client):
 
 
 def test_staff_without_the_permission_cannot_keep_groups(client, receptionist):
-    client.force_login(receptionist)
+    login_with_second_factor(client, receptionist)
     assert client.get(reverse("records:groups")).status_code == 403
     assert client.post(reverse("records:group_create"), {"name": "x"}).status_code == 403
     assert not RecordGroup.objects.exists()

@@ -275,6 +275,10 @@ class Command(BaseCommand):
             f"  portal {PORTAL_USER[0]} password {password}   "
             "(customer portal, Admin access: http://127.0.0.1:8000/portal/)"
         )
+        write(
+            "  Records ask staff for a second factor: set up any authenticator app (TOTP) "
+            "when asked."
+        )
 
 
 def _demo_user(username, first_name, last_name, kind, password) -> User:

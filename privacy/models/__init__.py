@@ -1,0 +1,4 @@
+from privacy.models.erasure import ErasureRequest
+from privacy.models.export import SubjectExport
+
+__all__ = ["ErasureRequest", "SubjectExport"]
