@@ -43,9 +43,10 @@ def test_chosen_contacts_are_grouped_by_category(client, contacts_on):
 
 def test_search_offers_matching_contacts_not_yet_chosen(client, contacts_on):
     customer = CustomerFactory()
-    ContactFactory(last_name="Jensen", description="GP")
-    ContactFactory(last_name="Hansen", description="Dermatologist")
-    chosen = ContactFactory(last_name="Jensen-Berg")
+    ContactFactory(first_name="Ane", last_name="Jensen", description="GP")
+    # Named in full: a random first name such as "Jennifer" is a near match for "jens".
+    ContactFactory(first_name="Ole", last_name="Hansen", description="Dermatologist")
+    chosen = ContactFactory(first_name="Bo", last_name="Jensen-Berg")
     CustomerContactFactory(customer=customer, contact=chosen)
     content = client.get(
         f"/contacts/customer/{customer.id}/choose/", {"q": "jens"}, headers={"HX-Request": "true"}
