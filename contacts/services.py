@@ -7,6 +7,7 @@ from django.db import transaction
 
 from contacts.models import Contact, ContactCategory, ContactPerson, CustomerContact
 from customers.models import Customer
+from customers.services import refuse_if_erased
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ def contact_delete(*, contact: Contact) -> int:
 @transaction.atomic
 def customer_contact_add(*, customer: Customer, contact: Contact) -> CustomerContact:
     """Put a directory contact on a customer's profile (once; again is a no-op)."""
+    refuse_if_erased(customer)
     link, _ = CustomerContact.objects.get_or_create(customer=customer, contact=contact)
     return link
 

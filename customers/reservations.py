@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from customers.models import Calendar, Customer, Reservation
+from customers.services import refuse_if_erased
 
 
 def reservation_request(
     *, customer: Customer, requested_by, service: str, start, note: str = ""
 ) -> Reservation:
     """An appointment asked for in the customer portal: no calendar yet, staff book it."""
+    refuse_if_erased(customer)
     reservation = Reservation(
         customer=customer,
         requested_by=requested_by,
@@ -35,6 +37,7 @@ def reservation_save(
 ) -> Reservation:
     """Create or change a reservation made by staff. A booked one needs a calendar; a newly
     chosen calendar must be active."""
+    refuse_if_erased(reservation.customer)
     errors = {}
     Status = Reservation.Status
     if reservation.status in (Status.BOOKED, Status.DONE) and reservation.calendar_id is None:

@@ -63,6 +63,13 @@ def erased_refusal(customer: Customer) -> str:
     return ERASED if customer.erased_on else ""
 
 
+def refuse_if_erased(customer: Customer) -> None:
+    """Raise the erased_refusal as a ValidationError; every service that stores something
+    new about a customer calls it first."""
+    if refusal := erased_refusal(customer):
+        raise ValidationError(refusal, code="erased")
+
+
 def _locked_settings() -> CustomerSettings:
     locked = CustomerSettings.objects.select_for_update()
     return locked.get_or_create(id=SINGLETON_ID)[0]
@@ -179,8 +186,7 @@ def customer_update(
     """
     settings = _locked_settings() if change.ssn else CustomerSettings.load()
     current = Customer.objects.select_for_update().get(id=customer.id)
-    if refusal := erased_refusal(current):
-        raise ValidationError(refusal, code="erased")
+    refuse_if_erased(current)
     before = (current.primary_therapist_id, current.secondary_therapist_id)
     if current.version != version:
         raise ValidationError(
@@ -360,6 +366,7 @@ def customer_set_debtor(
     settings = _locked_settings()
     current = Customer.objects.select_for_update().get(id=customer.id)
     if debtor is not None:
+        refuse_if_erased(current)
         # Re-read under a row lock: the debtor may have been edited (unticked "can be
         # shared", made inactive) or deleted since the page showed it; debtor_update and
         # debtor_delete take the same lock.
@@ -392,6 +399,7 @@ def customer_set_debtor(
 def customer_make_own_debtor(*, customer: Customer) -> Debtor:
     """Create a debtor from a private customer's details and make it their debtor."""
     customer = Customer.objects.select_for_update().get(id=customer.id)
+    refuse_if_erased(customer)
     if customer.is_business:
         raise ValidationError(
             "Only a private customer can be made their own debtor.", code="business"
@@ -427,8 +435,7 @@ def customer_set_therapists(*, customer: Customer, primary, secondary) -> Custom
     if not settings.therapists_enabled:
         raise ValidationError("Primary/secondary therapists are switched off.")
     current = Customer.objects.select_for_update().get(id=customer.id)
-    if refusal := erased_refusal(current):
-        raise ValidationError(refusal, code="erased")
+    refuse_if_erased(current)
     before = (current.primary_therapist_id, current.secondary_therapist_id)
     current.primary_therapist = primary
     if settings.has_secondary_therapist:

@@ -218,8 +218,12 @@ def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
             messages.error(request, "That contact no longer exists.")
         else:
             contact = choice.cleaned_data["contact"]
-            services.customer_contact_add(customer=customer, contact=contact)
-            messages.success(request, f"{contact.name} added to {customer.name}'s contacts.")
+            try:
+                services.customer_contact_add(customer=customer, contact=contact)
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            else:
+                messages.success(request, f"{contact.name} added to {customer.name}'s contacts.")
         return _to_contacts_tab(customer)
     query = request.GET.get("q", "").strip()
     choices = (

@@ -16,14 +16,22 @@ from django.urls import reverse
 
 from accounts.models import User
 from contacts.models import ContactPerson
+from contacts.services import customer_contact_add
 from customers.models import Customer, CustomerExport
-from customers.services import CustomerChange, customer_update
+from customers.reservations import reservation_request
+from customers.services import (
+    CustomerChange,
+    customer_make_own_debtor,
+    customer_set_debtor,
+    customer_update,
+)
 from debtors.models import Debtor
 from privacy import erasure
 from privacy.models import ErasureRequest
 from records import services as records
 from records.models import EntryVersion, Record, RecordAccess
 from tests.factories import (
+    ContactFactory,
     ContactPersonFactory,
     CustomerFactory,
     DebtorFactory,
@@ -472,3 +480,57 @@ def test_no_contact_person_or_reservation_can_be_added_to_an_erased_customer(
         assert b"only their identity is kept" in response.content, name
     assert not ContactPerson.objects.filter(customer=customer).exists()
     assert not customer.reservations.filter(service="Booked after erasure").exists()
+
+
+ADDING_AGAIN = {
+    "debtor": lambda customer, _: customer_set_debtor(customer=customer, debtor=DebtorFactory()),
+    "own debtor": lambda customer, _: customer_make_own_debtor(customer=customer),
+    "contact": lambda customer, _: customer_contact_add(
+        customer=customer, contact=ContactFactory()
+    ),
+    "portal request": lambda customer, user: reservation_request(
+        customer=customer, requested_by=user, service="Asked after erasure", start=at(KEPT_UNTIL)
+    ),
+}
+
+
+@pytest.mark.parametrize("add", ADDING_AGAIN.values(), ids=ADDING_AGAIN.keys())
+def test_no_debtor_directory_contact_or_portal_request_can_be_added_to_an_erased_customer(
+    erased, portal_user, add
+):
+    customer = Customer.objects.get(pk=erased.customer.pk)
+    with pytest.raises(ValidationError, match="only their identity is kept"):
+        add(customer, portal_user)
+    customer.refresh_from_db()
+    assert customer.debtor_id is None
+    assert not Debtor.objects.filter(name=customer.name).exists()
+    assert not customer.directory_links.exists()
+    assert not customer.reservations.filter(service="Asked after erasure").exists()
+
+
+def test_an_erased_customer_can_still_lose_a_debtor(erased):
+    customer = Customer.objects.get(pk=erased.customer.pk)
+    Customer.objects.filter(pk=customer.pk).update(secondary_debtor=DebtorFactory())
+    customer_set_debtor(customer=customer, debtor=None, secondary=True)
+    assert Customer.objects.get(pk=customer.pk).secondary_debtor_id is None
+
+
+def test_an_erased_customers_profile_offers_nothing_to_add_and_refuses_a_posted_contact(
+    erased, client, administrator
+):
+    customer = Customer.objects.get(pk=erased.customer.pk)
+    client.force_login(administrator)
+    contact = ContactFactory()
+    response = client.post(
+        reverse("contacts:choose", args=[customer.pk]), {"contact": contact.pk}, follow=True
+    )
+    assert b"only their identity is kept" in response.content
+    assert not customer.directory_links.exists()
+    own = client.post(reverse("customers:own_debtor", args=[customer.pk]), follow=True)
+    assert b"only their identity is kept" in own.content
+
+    profile = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    for offer in ("customers:debtor", "customers:own_debtor", "customers:reservation_create"):
+        assert reverse(offer, args=[customer.pk]) not in profile, offer
+    persons = client.get(reverse("customers:detail", args=[customer.pk]), {"tab": "persons"})
+    assert reverse("contacts:person_create", args=[customer.pk]) not in persons.content.decode()
