@@ -1,6 +1,7 @@
 """Purging kept records (GDPR Art. 17): once an erased customer's records are past their
 retention, manage.py purge_records deletes them, their entries and versions, and the
-customer row. See privacy.erasure for what an erasure does at once."""
+customer row, and writes a "purged" line in the access log of each record. See
+privacy.erasure for what an erasure does at once."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from customers.models import Customer
 from privacy import erasure
 from privacy.models import ErasureRequest
 from records.models import Entry, EntryVersion, Record
+from records.services import record_purged_log
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ def _purge(request_id: int, *, today: date, now: datetime, dry_run: bool) -> Pur
     if customer is not None:
         # Whatever was added to the customer since the erasure goes the same way.
         counts = erasure.erase_customer_details(customer)
+    for record in records:
+        record_purged_log(record=record)
     counts["entry_versions"] = erasure.delete_rows(versions)
     counts["entries"] = erasure.delete_rows(entries)
     counts["records"] = erasure.delete_rows(records)

@@ -28,6 +28,7 @@ class RecordGroupAdmin(admin.ModelAdmin):
 class RecordAccessAdmin(ReadOnlyAdmin):
     """The access log, to read: nobody adds, changes or deletes a line of it."""
 
-    list_display = ["at", "user", "action", "customer_id", "record_id", "address"]
+    list_display = ["at", "by", "action", "customer_id", "record_id", "address"]
+    list_select_related = ["user"]
     list_filter = ["action"]
     date_hierarchy = "at"

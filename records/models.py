@@ -205,6 +205,9 @@ class EntryVersion(Sealed):
         return f"Version of entry {self.entry_id} replaced {self.replaced:%Y-%m-%d %H:%M}"
 
 
+PURGED_BY = "The retention purge (manage.py purge_records)"
+
+
 class RecordAccess(models.Model):
     """One line of the access log: who did what to which record, when, from where.
 
@@ -230,9 +233,13 @@ class RecordAccess(models.Model):
         RESTORE = "restore", "Restored from the archive"
         PRINT = "print", "Printed"
         EXPORT = "export", "Exported"
+        PURGE = "purge", "Purged after the retention period"
 
     at = models.DateTimeField(default=timezone.now)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None only for the line `manage.py purge_records` writes: no person did it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     # No constraints: the log keeps naming an entry (or record) after it is deleted.
     customer = models.ForeignKey(
         "customers.Customer",
@@ -276,4 +283,11 @@ class RecordAccess(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.get_action_display().lower()} record {self.record_id}"
+        return f"{self.by} {self.get_action_display().lower()} record {self.record_id}"
+
+    @property
+    def by(self) -> str:
+        """Who did it: the staff member, or the scheduled purge."""
+        if self.user is None:
+            return PURGED_BY
+        return self.user.get_full_name() or self.user.get_username()

@@ -67,6 +67,13 @@ def record_access_log(
     return audit.append(line)
 
 
+def record_purged_log(*, record: Record) -> RecordAccess:
+    """The access log's last line about `record`, written by the purge as it deletes it
+    (privacy.purge): no staff member and no address, just what went and when."""
+    line = RecordAccess(action=Action.PURGE, customer_id=record.customer_id, record=record)
+    return audit.append(line)
+
+
 @transaction.atomic
 def record_create(
     *, customer: Customer, title: str, by: User, address: str | None = None

@@ -28,6 +28,7 @@ from customers.services import (
 from debtors.models import Debtor
 from privacy import erasure
 from privacy.models import ErasureRequest
+from records import audit
 from records import services as records
 from records.models import EntryVersion, Record, RecordAccess
 from tests.factories import (
@@ -259,8 +260,9 @@ def test_purge_deletes_records_and_customer_the_day_after_the_retention(erased):
     assert not Customer.objects.with_ssn(SSN).exists()
     for text in [*erased.contact_data, *erased.identity, SSN]:
         assert database_text_containing(text) == set(), text
-    # The access log is append-only and names ids only: every line stays.
-    assert RecordAccess.objects.filter(customer_id=erased.customer.pk).count() == logged == 3
+    # The access log is append-only and names ids only: every line stays, and the purge
+    # adds its own.
+    assert RecordAccess.objects.filter(customer_id=erased.customer.pk).count() == logged + 1 == 4
     request = ErasureRequest.objects.get()
     assert request.purged_at == at(date(2030, 3, 11))
     assert request.summary["purged"] == {
@@ -274,6 +276,22 @@ def test_purge_deletes_records_and_customer_the_day_after_the_retention(erased):
     removed = "reservations: 1, records: 1, entries: 1, earlier entry versions: 1, customer rows"
     assert f"{removed} deleted: 1." in output
     assert "Purged 1 erasure request:" in output
+
+
+def test_the_purge_logs_each_record_it_deletes_in_the_chained_access_log(erased):
+    record_id = Record.objects.get(customer=erased.customer).pk
+    purge(date(2030, 3, 11), "--dry-run")
+    assert not RecordAccess.objects.filter(action=RecordAccess.Action.PURGE).exists()
+
+    purge(date(2030, 3, 11))
+    line = RecordAccess.objects.get(action=RecordAccess.Action.PURGE)
+    assert (line.record_id, line.customer_id) == (record_id, erased.customer.pk)
+    assert line.at == at(date(2030, 3, 11))
+    assert line.user is None and line.address is None
+    assert line.by == "The retention purge (manage.py purge_records)"
+    verification = audit.verify()
+    assert verification.broken is None
+    assert verification.newest.id == line.id
 
 
 def test_an_entry_written_after_the_erasure_keeps_the_records_longer(erased, administrator):
