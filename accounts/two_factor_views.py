@@ -6,24 +6,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts import two_factor
 from accounts.forms import SecondFactorForm
 from accounts.models import SecuritySettings
+from config.http import local_url
 
 # The one-time display of new backup codes, between the POST that made them and the page.
 NEW_CODES = "kartotek_new_backup_codes"
 
 
 def _next_url(request: HttpRequest, default: str = "home") -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
+    return local_url(request, request.POST.get("next") or request.GET.get("next")) or default
 
 
 @login_required

@@ -7,9 +7,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.middleware import PORTAL_PREFIX
+from config.http import local_url
 from portal.forms import PortalAuthenticationForm, PortalPasswordResetForm
 from portal.services import portal_invitation_accepted
 from portal.tokens import invitation_tokens, reset_tokens
@@ -17,10 +17,8 @@ from portal.tokens import invitation_tokens, reset_tokens
 
 def portal_path(url: str, request) -> str | None:
     """`url` if it is a page of this portal on this site, else None."""
-    safe = url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return url if url and safe and url.startswith(PORTAL_PREFIX) else None
+    url = local_url(request, url)
+    return url if url and url.startswith(PORTAL_PREFIX) else None
 
 
 class PortalLoginView(auth_views.LoginView):

@@ -1,0 +1,13 @@
+"""Small helpers about requests shared by the staff side and the portal."""
+
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def local_url(request: HttpRequest, url: str | None) -> str | None:
+    """`url` when it leads to a page of this site (safe to send the user on to, as a
+    "next" parameter asks), else None."""
+    safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if url and safe else None
