@@ -381,6 +381,15 @@ def summary_of(counts: Counter) -> dict[str, int]:
     return {key: count for key, count in counts.items() if count}
 
 
+def delete_customer(customer: Customer, counts: Counter) -> None:
+    """Delete the customer row, once erased and without records, with what still names
+    them: reservations, admin log lines, export search terms. Adds to `counts`."""
+    counts["reservations"] += delete_rows(customer.reservations.all())
+    counts["admin_log_lines"] += admin_log_delete([], {str(customer)})
+    counts["export_search_terms"] += search_terms_redact({customer.name})
+    counts["customers"] += delete_rows(Customer.objects.filter(pk=customer.pk))
+
+
 @transaction.atomic
 def erase_customer(
     *, customer: Customer, by: User, received: date | None, reason: str = ""
@@ -403,10 +412,7 @@ def erase_customer(
     request.full_clean()
     counts = erase_customer_details(customer)
     if request.records_kept_until is None:
-        counts["reservations"] = delete_rows(customer.reservations.all())
-        counts["admin_log_lines"] += admin_log_delete([], {str(customer)})
-        counts["export_search_terms"] += search_terms_redact({customer.name})
-        counts["customers"] = delete_rows(Customer.objects.filter(pk=customer.pk))
+        delete_customer(customer, counts)
     else:
         # The profile says so, and the customer form refuses to store anything again.
         Customer.objects.filter(pk=customer.pk).update(erased_on=timezone.localdate())

@@ -82,10 +82,7 @@ def _purge(request_id: int, *, today: date, now: datetime, dry_run: bool) -> Pur
     counts["entries"] = erasure.delete_rows(entries)
     counts["records"] = erasure.delete_rows(records)
     if customer is not None:
-        counts["reservations"] += erasure.delete_rows(customer.reservations.all())
-        counts["admin_log_lines"] += erasure.admin_log_delete([], {str(customer)})
-        counts["export_search_terms"] += erasure.search_terms_redact({customer.name})
-        counts["customers"] = erasure.delete_rows(Customer.objects.filter(pk=customer.pk))
+        erasure.delete_customer(customer, counts)
     # Never empty, so that a purge of nothing still reads as done.
     removed = {"records": 0, "entries": 0, "entry_versions": 0, **erasure.summary_of(counts)}
     request.records_kept_until = kept_until
