@@ -135,13 +135,14 @@ def _server_rendering():
 
 
 def _load(customer_id):
-    from privacy.export import CUSTOMER
+    from privacy.sections import CUSTOMER
 
     return CUSTOMER.queryset().get(pk=customer_id)
 
 
 def _export(customer_id):
-    from privacy.export import CUSTOMER, build_export
+    from privacy.export import build_export
+    from privacy.sections import CUSTOMER
 
     return build_export(CUSTOMER, _load(customer_id), reason=REASON)
 
@@ -154,7 +155,8 @@ def _file_sizes(content: bytes) -> dict[str, tuple[int, int]]:
 
 def _stages(customer_id) -> list[tuple[str, float]]:
     """One export split in its stages, as build_export runs them: milliseconds each."""
-    from privacy.export import CUSTOMER, ExportEncoder, summary_html
+    from privacy.export import ExportEncoder, summary_html
+    from privacy.sections import CUSTOMER
 
     spent = []
 

@@ -20,7 +20,7 @@ from django.urls import path
 from accounts import two_factor
 from accounts.network import client_ip
 from customers.models import Customer
-from privacy import export
+from privacy import export, sections
 from privacy.models import SubjectExport
 from privacy.models.export import SubjectKind
 
@@ -43,7 +43,7 @@ class ExportForm(forms.ModelForm):
 
 
 def _export_page(
-    request: HttpRequest, subject_type: export.SubjectType, subject, customer: Customer
+    request: HttpRequest, subject_type: sections.SubjectType, subject, customer: Customer
 ) -> HttpResponse:
     form = ExportForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -72,14 +72,14 @@ def _export_page(
 @permission_required(EXPORT_PERMISSION, raise_exception=True)
 @two_factor.required  # it holds the records, decrypted
 def customer_export(request: HttpRequest, customer_id) -> HttpResponse:
-    customer = get_object_or_404(export.CUSTOMER.queryset(), pk=customer_id)
-    return _export_page(request, export.CUSTOMER, customer, customer)
+    customer = get_object_or_404(sections.CUSTOMER.queryset(), pk=customer_id)
+    return _export_page(request, sections.CUSTOMER, customer, customer)
 
 
 @permission_required(EXPORT_PERMISSION, raise_exception=True)
 def person_export(request: HttpRequest, person_id) -> HttpResponse:
-    person = get_object_or_404(export.PERSON.queryset(), pk=person_id)
-    return _export_page(request, export.PERSON, person, person.customer)
+    person = get_object_or_404(sections.PERSON.queryset(), pk=person_id)
+    return _export_page(request, sections.PERSON, person, person.customer)
 
 
 urlpatterns = [

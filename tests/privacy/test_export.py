@@ -17,7 +17,7 @@ from accounts.models import User
 from contacts.models import ContactPerson
 from customers.models import Customer
 from portal.models import Permission
-from privacy import export
+from privacy import export, sections
 from privacy.erasure import erase_customer
 from privacy.models import SubjectExport
 from privacy.models.export import SubjectKind
@@ -100,16 +100,16 @@ def models_about_a_subject(all_models) -> set[type[models.Model]]:
 
 def not_accounted_for(all_models) -> set[str]:
     """Models about a subject that no export section covers and NOT_EXPORTED does not name."""
-    covered = {model._meta.label for model in export.covered_models()}
+    covered = {model._meta.label for model in sections.covered_models()}
     about = {model._meta.label for model in models_about_a_subject(all_models)}
-    return about - covered - set(export.NOT_EXPORTED)
+    return about - covered - set(sections.NOT_EXPORTED)
 
 
 def test_every_model_holding_data_about_a_subject_is_exported_or_said_why_not():
     missing = not_accounted_for(apps.get_models())
     assert not missing, (
         f"{sorted(missing)} hold data about a customer, a contact person or a login: add "
-        "them to a section of privacy/export.py, or to NOT_EXPORTED with the reason"
+        "them to a section of privacy/sections.py, or to NOT_EXPORTED with the reason"
     )
 
 
@@ -142,10 +142,10 @@ def test_a_new_model_pointing_at_a_customer_is_caught_by_the_walk():
 
 def test_models_said_not_to_be_exported_exist_hold_subject_data_and_are_in_no_section():
     about = {model._meta.label for model in models_about_a_subject(apps.get_models())}
-    covered = {model._meta.label for model in export.covered_models()}
+    covered = {model._meta.label for model in sections.covered_models()}
 
-    assert set(export.NOT_EXPORTED) <= about
-    assert not set(export.NOT_EXPORTED) & covered
+    assert set(sections.NOT_EXPORTED) <= about
+    assert not set(sections.NOT_EXPORTED) & covered
 
 
 # The file ---------------------------------------------------------------------------------
@@ -395,27 +395,27 @@ def count_queries(subject_type, subject) -> int:
 def test_an_export_reads_a_fixed_number_of_queries_whatever_the_amount_of_data(
     customer, therapist, django_assert_max_num_queries
 ):
-    load = export.CUSTOMER.queryset
-    small = count_queries(export.CUSTOMER, load().get(pk=customer.pk))
+    load = sections.CUSTOMER.queryset
+    small = count_queries(sections.CUSTOMER, load().get(pk=customer.pk))
     more_of_everything(customer, by=therapist, times=4)
 
     subject = load().get(pk=customer.pk)
 
     with django_assert_max_num_queries(small):
-        export.build_export(export.CUSTOMER, subject, reason=REASON)
+        export.build_export(sections.CUSTOMER, subject, reason=REASON)
     assert small <= 16
 
 
 def test_a_contact_persons_export_reads_a_fixed_number_of_queries(
     portal_admin, django_assert_max_num_queries
 ):
-    person = export.PERSON.queryset().get(pk=portal_admin.pk)
+    person = sections.PERSON.queryset().get(pk=portal_admin.pk)
     login_history(portal_admin.email)
     for _ in range(3):
         ContactPersonPhoneFactory(person=person)
 
     with django_assert_max_num_queries(10):
-        export.build_export(export.PERSON, person, reason=REASON)
+        export.build_export(sections.PERSON, person, reason=REASON)
 
 
 def page_queries(client, customer) -> int:
