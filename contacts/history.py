@@ -55,10 +55,7 @@ def preference_history(person: ContactPerson) -> list[PreferenceChange]:
     their context, one for the names of the users who made them)."""
     events = preference_events(person.preference_changes.all())
     user_ids = {event.user_id for event in events if event.user_id}
-    names = {
-        user.pk: user.get_full_name() or user.get_username()
-        for user in get_user_model().objects.filter(pk__in=user_ids)
-    }
+    names = {user.pk: str(user) for user in get_user_model().objects.filter(pk__in=user_ids)}
     labels = {
         name: capfirst(ContactPerson._meta.get_field(name).verbose_name)
         for name in PREFERENCE_FIELDS

@@ -345,9 +345,6 @@ class CalendarForm(forms.ModelForm):
             .exclude(pk__in=taken.values("therapist"))
             .order_by("first_name", "last_name", "username")
         )
-        self.fields["therapist"].label_from_instance = lambda user: (
-            user.get_full_name() or user.username
-        )
 
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"

@@ -288,6 +288,4 @@ class RecordAccess(models.Model):
     @property
     def by(self) -> str:
         """Who did it: the staff member, or the scheduled purge."""
-        if self.user is None:
-            return PURGED_BY
-        return self.user.get_full_name() or self.user.get_username()
+        return PURGED_BY if self.user is None else str(self.user)
