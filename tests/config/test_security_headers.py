@@ -27,3 +27,30 @@ def test_templates_contain_no_inline_script_or_style():
         if re.search(r"<script(?![^>]*\bsrc=)[^>]*>|\sstyle=\"", path.read_text())
     ]
     assert offenders == []
+
+
+def _assert_security_headers(response) -> None:
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_portal_user_refused_on_a_staff_page_gets_the_security_headers(client_for, portal_admin):
+    response = client_for(portal_admin.portal_user).get("/customers/")
+    assert response.status_code == 403
+    _assert_security_headers(response)
+
+
+def test_sign_in_redirect_of_a_staff_page_carries_the_security_headers(client, db):
+    response = client.get("/customers/")
+    assert response.status_code == 302
+    _assert_security_headers(response)
+
+
+def test_second_factor_redirect_carries_the_security_headers(client_for, administrator):
+    from accounts.models import SecuritySettings
+
+    SecuritySettings(require_two_factor=True).save()
+    response = client_for(administrator).get("/customers/")
+    assert response.status_code == 302
+    _assert_security_headers(response)
