@@ -5,9 +5,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def local_url(request: HttpRequest, url: str | None) -> str | None:
-    """`url` when it leads to a page of this site (safe to send the user on to, as a
+    """`url` when it is the path of a page of this site (safe to send the user on to, as a
     "next" parameter asks), else None."""
+    if not url or not url.startswith("/"):
+        # Not a path: redirect() would take a bare word for the name of a URL pattern.
+        return None
     safe = url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return url if url and safe else None
+    return url if safe else None

@@ -155,8 +155,10 @@ def entry_create(request: HttpRequest, record_id) -> HttpResponse:
         messages.error(request, "This record is archived: new entries cannot be added.")
         return redirect(record_url(record))
     group = None
-    if request.GET.get("group"):
-        group = get_object_or_404(RecordGroup, pk=request.GET["group"], is_active=True)
+    if group_id := request.GET.get("group"):
+        if not group_id.isdecimal():
+            raise Http404("No such record group.")
+        group = get_object_or_404(RecordGroup, pk=group_id, is_active=True)
     rich = writes_rich(False, CustomerSettings.for_request(request))
     form = EntryForm(
         request.POST if request.method == "POST" else None,

@@ -53,6 +53,17 @@ def test_the_right_code_opens_the_pages_and_verifies_the_session(client, therapi
     assert client.get(reverse("customers:list")).status_code == 200
 
 
+@pytest.mark.parametrize("next_url", ["customers", "https://evil.example/", "//evil.example/"])
+def test_a_next_that_is_not_a_path_of_this_site_leads_to_the_start_page(
+    client, therapist, password, next_url
+):
+    device = authenticator(therapist)
+    sign_in_with_password(client, therapist, password)
+    response = client.post(VERIFY_URL, {"code": totp_code(device), "next": next_url})
+    assert response.status_code == 302
+    assert response.url == "/"
+
+
 def test_a_wrong_code_is_refused_with_a_message_next_to_the_field(client, therapist, password):
     device = authenticator(therapist)
     sign_in_with_password(client, therapist, password)
