@@ -94,7 +94,11 @@ def append(line: RecordAccess) -> RecordAccess:
         # one. The id is drawn under the lock too, so id order is chain order (a rolled-back
         # line leaves a gap in the ids, which chain_previous makes harmless). The lock is
         # held until the caller's transaction ends: log at its end, not before slow work.
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+        # The chain's lock comes last in the lock order (records.services): every foreign-key
+        # check still deferred in this transaction (and the row locks it takes) runs first,
+        # never at COMMIT while the lock is held. One round trip for both (no parameters, so
+        # two statements may share it; CHAIN_LOCK is our own constant).
+        cursor.execute(f"SET CONSTRAINTS ALL IMMEDIATE; SELECT pg_advisory_xact_lock({CHAIN_LOCK})")
         newest = f"SELECT id, chain_mac FROM {table} ORDER BY id DESC LIMIT 1"  # noqa: S608
         next_id = "nextval(pg_get_serial_sequence(%s, 'id'))"
         cursor.execute(

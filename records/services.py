@@ -7,12 +7,26 @@ while the rule is checked, so an edit cannot slip past a delete or another edit.
 
 Every write is logged here, in the transaction that makes it, so no page can write without
 leaving its line in the access log; pages log what they show (views, prints) themselves.
+
+Lock order. Every write path takes its locks in this one order, so two staff members
+writing to one journal at once queue instead of deadlocking:
+1. the record's row, FOR UPDATE (`_locked_record`); whether the record is archived is read
+   under this lock, so no entry is added, changed or deleted while it is being archived;
+2. the entry's row, FOR UPDATE of the entry alone (`_locked_entry`), when one is changed;
+3. last, the access-log chain's advisory lock (records.audit.append), held until commit.
+audit.append makes every deferred constraint check run before it takes that last lock
+(`SET CONSTRAINTS ALL IMMEDIATE`): Django's foreign keys are DEFERRABLE INITIALLY
+DEFERRED, so a new entry's check on its record (a KEY SHARE lock on the record's row)
+would otherwise run at COMMIT, after the advisory lock, against a writer that holds the
+record and waits for the chain: a deadlock. A path that logs without writing (views,
+prints, exports) takes only the advisory lock. A new path keeps this order.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from customers.models import Customer, CustomerSettings
@@ -51,6 +65,10 @@ def entry_delete_refusal(entry: Entry, settings: CustomerSettings | None = None)
     return None if entry.within(window) else _closed_message("deleted", entry, window)
 
 
+def _refusal_code(entry: Entry) -> str:
+    return "record_archived" if entry.record.archived else "window_closed"
+
+
 def record_access_log(
     *, action: str, record: Record, by: User, address: str | None, entry: Entry | None = None
 ) -> RecordAccess:
@@ -74,6 +92,26 @@ def record_purged_log(*, record: Record) -> RecordAccess:
     return audit.append(line)
 
 
+def _locked_record(record_id) -> Record:
+    """The record's row, locked until the transaction ends (step 1 of the lock order)."""
+    return Record.objects.select_for_update().get(pk=record_id)
+
+
+def _locked_entry(entry: Entry) -> Entry:
+    """The entry's record, then the entry's own row, locked until the transaction ends
+    (steps 1 and 2 of the lock order), read afresh under those locks."""
+    record = _locked_record(entry.record_id)
+    try:
+        locked = Entry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
+    except Entry.DoesNotExist:
+        # Deleted by someone else since the page was loaded.
+        raise ValidationError(
+            _("This entry has been deleted meanwhile."), code="entry_deleted"
+        ) from None
+    locked.record = record
+    return locked
+
+
 @transaction.atomic
 def record_create(
     *, customer: Customer, title: str, by: User, address: str | None = None
@@ -92,7 +130,7 @@ def record_archive(
     """Archive a record, or bring it back; only while the Archive setting is on."""
     if not CustomerSettings.load().record_archive_enabled:
         raise ValidationError("Archiving records is switched off in the back-end settings.")
-    record = Record.objects.select_for_update().get(pk=record.pk)
+    record = _locked_record(record.pk)
     if bool(record.archived) != archived:
         record.archived = timezone.now() if archived else None
         record.save(update_fields=["archived"])
@@ -115,9 +153,14 @@ def entry_create(
     group: RecordGroup | None = None,
     address: str | None = None,
 ) -> Entry:
-    """A new entry; rich text (sanitised HTML) while the Editor setting is on."""
+    """A new entry; rich text (sanitised HTML) while the Editor setting is on. Refused
+    when the record is archived, read under the record's lock (an archive that commits
+    first wins; one that comes after waits for this entry)."""
+    record = _locked_record(record.pk)
     if record.archived:
-        raise ValidationError("This record is archived: new entries cannot be added.")
+        raise ValidationError(
+            "This record is archived: new entries cannot be added.", code="record_archived"
+        )
     rich = rich_text.writes_rich(False)
     entry = Entry(record=record, group=group, author=by, rich_text=rich)
     entry.seal(title=title, body=_body_as_stored(body, rich))
@@ -132,9 +175,9 @@ def entry_update(
 ) -> Entry:
     """Change an entry inside the edit window, keeping the version it replaces. `body` is
     rich text when rich_text.writes_rich(entry.rich_text) says so."""
-    entry = Entry.objects.select_for_update().select_related("record").get(pk=entry.pk)
+    entry = _locked_entry(entry)
     if refusal := entry_edit_refusal(entry):
-        raise ValidationError(refusal)
+        raise ValidationError(refusal, code=_refusal_code(entry))
     previous = EntryVersion(
         entry=entry, written=entry.updated, replaced_by=by, rich_text=entry.rich_text
     )
@@ -149,9 +192,9 @@ def entry_update(
 
 @transaction.atomic
 def entry_delete(*, entry: Entry, by: User, address: str | None = None) -> None:
-    entry = Entry.objects.select_for_update().select_related("record").get(pk=entry.pk)
+    entry = _locked_entry(entry)
     if refusal := entry_delete_refusal(entry):
-        raise ValidationError(refusal)
+        raise ValidationError(refusal, code=_refusal_code(entry))
     record_access_log(
         action=Action.DELETE, record=entry.record, entry=entry, by=by, address=address
     )

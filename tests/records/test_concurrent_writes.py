@@ -1,0 +1,160 @@
+"""Two staff members writing to one journal at the same time: every write path takes its
+locks in one order (records.services), so pairs of writes on one record queue instead of
+deadlocking. Real threads, each on its own connection and in its own transaction.
+
+A write that loses a race to an archive (or to a delete of the entry it edits) is refused
+with a ValidationError, which the pages show as a message; nothing else may fail, every
+write that succeeded is kept, and the access log's chain stays intact."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from records import audit, services
+from records.models import Entry, Record, RecordAccess
+from tests.customers.concurrency import run_at_once
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROUNDS = 15
+
+
+@pytest.fixture
+def journal(customer, therapist, customer_settings):
+    customer_settings(record_archive_enabled=True)
+    return services.record_create(customer=customer, title="Knee", by=therapist)
+
+
+def _create(record, by, title):
+    return lambda: services.entry_create(record=record, title=title, body="Notes.", by=by)
+
+
+def _edit(entry, by, title):
+    return lambda: services.entry_update(entry=entry, title=title, body="Changed.", by=by)
+
+
+def _delete(entry, by):
+    return lambda: services.entry_delete(entry=entry, by=by)
+
+
+def _archive(record, by, archived=True):
+    return lambda: services.record_archive(record=record, archived=archived, by=by)
+
+
+def _run_pair(first, second) -> list:
+    """Both writes released at once; what each returned, or the exception it raised."""
+    return run_at_once(lambda write: write(), [first, second])
+
+
+PAIRS = [
+    "create+create",
+    "create+edit",
+    "create+delete",
+    "edit+edit",
+    "edit+delete",
+    "create+archive",
+    "create+restore",
+    "edit+archive",
+    "delete+archive",
+    "archive+restore",
+]
+
+
+def _writes(pair: str, record, entry, one, other, round_number: int) -> list:
+    """The two writes of `pair`: the first by `one`, the second by `other`."""
+    return {
+        "create+create": [
+            _create(record, one, f"A{round_number}"),
+            _create(record, other, f"B{round_number}"),
+        ],
+        "create+edit": [
+            _create(record, one, f"A{round_number}"),
+            _edit(entry, other, f"Edited {round_number}"),
+        ],
+        "create+delete": [_create(record, one, f"A{round_number}"), _delete(entry, other)],
+        "edit+edit": [_edit(entry, one, "First edit"), _edit(entry, other, "Second edit")],
+        "edit+delete": [_edit(entry, one, "Edited"), _delete(entry, other)],
+        "create+archive": [_create(record, one, f"A{round_number}"), _archive(record, other)],
+        "create+restore": [
+            _create(record, one, f"A{round_number}"),
+            _archive(record, other, archived=False),
+        ],
+        "edit+archive": [_edit(entry, one, "Edited"), _archive(record, other)],
+        "delete+archive": [_delete(entry, one), _archive(record, other)],
+        "archive+restore": [_archive(record, one, archived=False), _archive(record, other)],
+    }[pair]
+
+
+# The first write of these pairs may lose its race and be refused: the record was archived
+# first, or the entry to edit was deleted first.
+REFUSABLE_FIRST = {
+    "edit+delete",
+    "create+archive",
+    "create+restore",
+    "edit+archive",
+    "delete+archive",
+}
+STARTS_ARCHIVED = {"create+restore", "archive+restore"}
+
+
+def _prepare(pair: str, record_id, by):
+    """The record in the state the pair starts from, and an entry to edit or delete."""
+    record = Record.objects.get(pk=record_id)
+    if bool(record.archived) != (pair in STARTS_ARCHIVED):
+        record = services.record_archive(record=record, archived=pair in STARTS_ARCHIVED, by=by)
+    entry = None
+    if "edit" in pair or "delete" in pair:
+        entry = services.entry_create(record=record, title="Existing", body="Notes.", by=by)
+    return record, entry
+
+
+@pytest.mark.parametrize("pair", PAIRS)
+def test_concurrent_writes_to_one_record_neither_deadlock_nor_lose_a_write(
+    pair, journal, therapist, administrator
+):
+    """ROUNDS rounds of the pair on one record: 0 errors but refusals, every write kept."""
+    for round_number in range(ROUNDS):
+        record, entry = _prepare(pair, journal.pk, therapist)
+        before = RecordAccess.objects.latest("id").id
+        writes = _writes(pair, record, entry, therapist, administrator, round_number)
+
+        results = _run_pair(*writes)
+
+        unexpected = [
+            result
+            for index, result in enumerate(results)
+            if isinstance(result, Exception)
+            and not (index == 0 and pair in REFUSABLE_FIRST and isinstance(result, ValidationError))
+        ]
+        assert unexpected == [], f"round {round_number}"
+        written = RecordAccess.objects.filter(id__gt=before).order_by("id")
+        entry_writes = [
+            result
+            for result, write in zip(results, pair.split("+"), strict=True)
+            if write in ("create", "edit", "delete") and not isinstance(result, Exception)
+        ]
+        # Every write that succeeded left its line; an archive that found the record already
+        # archived (or restored) changed nothing and logs nothing.
+        assert written.filter(entry__isnull=False).count() == len(entry_writes)
+        for result in results:
+            if isinstance(result, Entry) and pair.split("+")[results.index(result)] == "create":
+                assert Entry.objects.get(pk=result.pk).title == result.title
+        if entry is not None and Entry.objects.filter(pk=entry.pk).exists():
+            kept = Entry.objects.get(pk=entry.pk)
+            edits = written.filter(action=RecordAccess.Action.EDIT).count()
+            assert kept.versions.count() == edits
+            assert (kept.title == "Existing") == (edits == 0)
+        elif entry is not None:
+            assert written.filter(action=RecordAccess.Action.DELETE, entry=entry.pk).exists()
+        archive_lines = written.filter(entry__isnull=True)
+        if archive_lines.exists():
+            last = archive_lines.last().action
+            archived = Record.objects.get(pk=record.pk).archived is not None
+            assert archived == (last == RecordAccess.Action.ARCHIVE)
+        for index, result in enumerate(results):
+            if isinstance(result, ValidationError):
+                refused_write = pair.split("+")[index]
+                assert result.code in ("record_archived", "entry_deleted"), refused_write
+
+    verification = audit.verify()
+    assert verification.broken is None
+    assert verification.verified == RecordAccess.objects.count()
