@@ -6,8 +6,12 @@ A write that loses a race to an archive (or to a delete of the entry it edits) i
 with a ValidationError, which the pages show as a message; nothing else may fail, every
 write that succeeded is kept, and the access log's chain stays intact."""
 
+import threading
+import time
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from records import audit, services
 from records.models import Entry, Record, RecordAccess
@@ -158,3 +162,30 @@ def test_concurrent_writes_to_one_record_neither_deadlock_nor_lose_a_write(
     verification = audit.verify()
     assert verification.broken is None
     assert verification.verified == RecordAccess.objects.count()
+
+
+def test_entry_cannot_be_added_while_the_record_is_being_archived(journal, therapist):
+    """The archived check reads the record under its lock, not the copy the page loaded: an
+    entry written while an archive is under way waits for it, then is refused."""
+    page_copy = Record.objects.get(pk=journal.pk)  # loaded before the archive, not archived
+    archive_holds_lock = threading.Event()
+    entry_started = threading.Event()
+
+    def archive_slowly(_):
+        with transaction.atomic():
+            services.record_archive(record=journal, archived=True, by=therapist)
+            archive_holds_lock.set()
+            entry_started.wait(5)
+            time.sleep(0.3)  # the entry's write is now waiting, if it waits at all
+
+    def add_entry(_):
+        archive_holds_lock.wait(5)
+        entry_started.set()
+        return services.entry_create(record=page_copy, title="Late", body="Notes.", by=therapist)
+
+    archived, added = run_at_once(lambda write: write(None), [archive_slowly, add_entry])
+
+    assert archived is None
+    assert isinstance(added, ValidationError)
+    assert added.messages == ["This record is archived: new entries cannot be added."]
+    assert not Entry.objects.filter(record=journal).exists()
