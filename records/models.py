@@ -14,6 +14,7 @@ is append-only (a trigger refuses UPDATE and DELETE), chained with a keyed MAC
 constraint, so deleting an entry keeps the log of it.
 """
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 
@@ -21,9 +22,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from config import crypto
 from config.counting import count_of
+
+logger = logging.getLogger(__name__)
 
 
 class RecordGroup(models.Model):
@@ -66,6 +70,8 @@ class Sealed(models.Model):
     """Text fields kept as tokens `<field>_encrypted`, bound to this row's table and id."""
 
     SEALED_FIELDS: tuple[str, ...] = ()
+    # What a page shows in place of the title of a row that cannot be opened.
+    UNREADABLE_TITLE = gettext_lazy("This item cannot be opened")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # The key that sealed this row's fields (re-encryption looks for old ones).
@@ -77,6 +83,26 @@ class Sealed(models.Model):
     def opened(self) -> dict[str, str]:
         """Every sealed field in clear (raises crypto.DecryptionError when one cannot be)."""
         return {field: self._open(field) for field in self.SEALED_FIELDS}
+
+    def readable(self) -> dict[str, str] | None:
+        """Every sealed field in clear, or None when one cannot be opened (a ciphertext
+        copied from another row, a key that is gone). Refuse loudly, never show: the page
+        says the item cannot be opened and the rest of it works, while an error naming the
+        row goes to the log, which is how the clinic's administrator is told. Opened, and
+        logged, once per instance."""
+        if not hasattr(self, "_readable"):
+            try:
+                self._readable: dict[str, str] | None = self.opened()
+            except crypto.DecryptionError as error:
+                logger.error("%s %s cannot be decrypted: %s", self._meta.label, self.pk, error)
+                self._readable = None
+        return self._readable
+
+    @property
+    def shown_title(self) -> str:
+        """The title in clear, or words saying it cannot be opened (see readable)."""
+        text = self.readable()
+        return str(self.UNREADABLE_TITLE) if text is None else text["title"]
 
     def _open(self, field: str) -> str:
         token = getattr(self, f"{field}_encrypted")
@@ -93,6 +119,7 @@ class Sealed(models.Model):
             )
             setattr(self, f"{field}_encrypted", token)
         self.key_id = crypto.current_key_id()
+        self.__dict__.pop("_readable", None)  # opened afresh from the new tokens
 
 
 class RecordQuerySet(models.QuerySet):
@@ -103,6 +130,7 @@ class RecordQuerySet(models.QuerySet):
 
 class Record(Sealed):
     SEALED_FIELDS = ("title",)
+    UNREADABLE_TITLE = gettext_lazy("Record that cannot be opened")
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="records"
@@ -141,6 +169,7 @@ class EntryQuerySet(models.QuerySet):
 
 class Entry(Sealed):
     SEALED_FIELDS = ("title", "body")
+    UNREADABLE_TITLE = gettext_lazy("Entry that cannot be opened")
 
     record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="entries")
     group = models.ForeignKey(
@@ -183,6 +212,7 @@ class EntryVersion(Sealed):
     """An entry as it was before an edit: kept for every edit, readable with permission."""
 
     SEALED_FIELDS = ("title", "body")
+    UNREADABLE_TITLE = gettext_lazy("Version that cannot be opened")
 
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="versions")
     title_encrypted = models.BinaryField(editable=False)

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from customers.models import Customer, CustomerSettings
@@ -46,10 +47,19 @@ def _closed_message(action: str, entry: Entry, minutes: int) -> str:
     )
 
 
+UNREADABLE_ENTRY = gettext_lazy(
+    "This entry cannot be opened (it does not belong to this record, or its key is missing). "
+    "The clinic's administrator has been told."
+)
+
+
 def entry_edit_refusal(entry: Entry, settings: CustomerSettings | None = None) -> str | None:
-    """Why `entry` cannot be edited now (its record archived, its edit window closed), or
-    None when it can."""
+    """Why `entry` cannot be edited now (it cannot be opened, its record is archived, its
+    edit window closed), or None when it can. An entry that cannot be opened is never
+    re-encrypted: its tokens stay as they are for whoever looks into it."""
     settings = settings or CustomerSettings.load()
+    if entry.readable() is None:
+        return str(UNREADABLE_ENTRY)
     if entry.record.archived:
         return "This record is archived: its entries cannot be changed."
     window = settings.record_edit_window
@@ -57,8 +67,11 @@ def entry_edit_refusal(entry: Entry, settings: CustomerSettings | None = None) -
 
 
 def entry_delete_refusal(entry: Entry, settings: CustomerSettings | None = None) -> str | None:
-    """Why `entry` cannot be deleted now, or None when it can."""
+    """Why `entry` cannot be deleted now, or None when it can. An entry that cannot be
+    opened is kept as it is, for whoever looks into why."""
     settings = settings or CustomerSettings.load()
+    if entry.readable() is None:
+        return str(UNREADABLE_ENTRY)
     if entry.record.archived:
         return "This record is archived: its entries cannot be deleted."
     window = settings.record_delete_window
@@ -66,6 +79,8 @@ def entry_delete_refusal(entry: Entry, settings: CustomerSettings | None = None)
 
 
 def _refusal_code(entry: Entry) -> str:
+    if entry.readable() is None:
+        return "unreadable"
     return "record_archived" if entry.record.archived else "window_closed"
 
 
@@ -181,7 +196,7 @@ def entry_update(
     previous = EntryVersion(
         entry=entry, written=entry.updated, replaced_by=by, rich_text=entry.rich_text
     )
-    previous.seal(**entry.opened())
+    previous.seal(**entry.readable())
     previous.save()
     entry.rich_text = rich_text.writes_rich(entry.rich_text)
     entry.seal(title=title, body=_body_as_stored(body, entry.rich_text))

@@ -4,7 +4,6 @@ Registered on the profile by records.apps. Showing a record's entries writes a "
 line to the access log, whoever opens it and however often.
 """
 
-import logging
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -12,14 +11,11 @@ from django.http import HttpRequest
 
 from accounts import two_factor
 from accounts.network import client_ip
-from config.crypto import DecryptionError
 from customers.models import Customer, CustomerSettings
 from records import services
 from records.models import Entry, Record, RecordAccess, RecordGroup
 
 ENTRIES_PER_PAGE = 25
-
-logger = logging.getLogger(__name__)
 
 
 def is_shown(request: HttpRequest, settings: CustomerSettings) -> bool:
@@ -27,13 +23,10 @@ def is_shown(request: HttpRequest, settings: CustomerSettings) -> bool:
 
 
 def entry_opened(entry: Entry) -> Entry:
-    """`entry` with its text in clear as `entry.text`, or None and why in `unreadable`."""
-    try:
-        entry.text = entry.opened()
-    except DecryptionError as error:
-        # Loud, but for this entry only: the rest of the journal stays readable.
-        logger.error("Entry %s cannot be decrypted: %s", entry.pk, error)
-        entry.text, entry.unreadable = None, str(error)
+    """`entry` with its text in clear as `entry.text`, or None when it cannot be opened
+    (logged loudly by Entry.readable, for this entry only: the rest of the journal stays
+    readable)."""
+    entry.text = entry.readable()
     return entry
 
 

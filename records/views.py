@@ -107,7 +107,7 @@ def record_create(request: HttpRequest, customer_id) -> HttpResponse:
             by=request.user,
             address=client_ip(request),
         )
-        messages.success(request, f"Record “{record.title}” created.")
+        messages.success(request, f"Record “{record.shown_title}” created.")
         return redirect(record_url(record))
     return render(request, "records/record_form.html", {"form": form, "customer": customer})
 
@@ -124,7 +124,7 @@ def record_archive(request: HttpRequest, record_id) -> HttpResponse:
     except ValidationError as error:
         return _refuse(request, error.messages, record)
     done = "archived" if archive else "restored from the archive"
-    messages.success(request, f"Record “{record.title}” {done}.")
+    messages.success(request, f"Record “{record.shown_title}” {done}.")
     return redirect(record_url(record))
 
 
@@ -192,8 +192,8 @@ def entry_edit(request: HttpRequest, entry_id) -> HttpResponse:
     if entry.edit_refusal:
         return _refuse(request, [entry.edit_refusal], entry.record)
     rich = writes_rich(entry.rich_text, settings)
-    # Opened once, by entry_with_windows; an entry that cannot be opened fails loudly here.
-    initial = dict(entry.text or entry.opened())
+    # Opened once, by entry_with_windows (an entry that cannot be opened was refused above).
+    initial = dict(entry.text)
     initial["body"] = in_format(initial["body"], rich=rich, was_rich=entry.rich_text)
     form = EntryForm(request.POST if request.method == "POST" else None, rich=rich, initial=initial)
     if form.is_valid():
