@@ -14,8 +14,14 @@ What the chain catches, for whoever can write the database but does not hold the
   not match. (A changed line and a forged one look alike: both are a MAC that does not
   match, and the verifier says so.)
 
-What it cannot catch on its own: deleting the newest lines, or TRUNCATE of the whole
-table, leaves a shorter chain that is still valid. An anchor narrows that: note the newest
+What the log's coverage catches (`coverage_problem`): every record and every entry that
+exists must have its "created" line. An emptied log, or one cut back past a record or entry
+still in the database, fails even without an anchor. (TRUNCATE itself is refused by a
+trigger, migration 0006, as UPDATE and DELETE are by 0004's.)
+
+What it cannot catch on its own: deleting the newest lines that name no record or entry
+still present (views, prints) leaves a shorter chain that is still valid and still covers
+every row. An anchor narrows that: note the newest
 line's id and MAC (verify_access_log prints them) somewhere the database's writers cannot
 reach, and pass it back later (`--anchor`); a later run then fails if that line is gone or
 changed. Lines written after the last anchor can still disappear unseen. And whoever holds
@@ -33,10 +39,11 @@ from hashlib import sha256
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.utils.translation import ngettext
 
 from config import keys
-from records.models import RecordAccess
+from records.models import Entry, Record, RecordAccess
 
 # The fields a line's MAC covers, in the order they are serialised.
 CHAINED_FIELDS = (
@@ -200,3 +207,33 @@ def verify(*, anchor: tuple[int, str] | None = None, chunk_size: int = 5000) -> 
         )
         return Verification(verified, previous, Break(anchor[0], None, problem))
     return Verification(verified, previous, None)
+
+
+def coverage_problem() -> str | None:
+    """What the log is missing, if anything: a record or an entry in the database without
+    its "created" line. Catches a log emptied or cut back (the chain alone cannot), and a
+    record or entry written around records.services. Two anti-joins, whatever the size."""
+    created = RecordAccess.objects.filter(action=RecordAccess.Action.CREATE)
+    records = Record.objects.exclude(
+        models.Exists(created.filter(record=models.OuterRef("pk"), entry__isnull=True))
+    )
+    entries = Entry.objects.exclude(models.Exists(created.filter(entry=models.OuterRef("pk"))))
+    missing_records, missing_entries = records.count(), entries.count()
+    if not missing_records and not missing_entries:
+        return None
+    first = records.order_by("created", "id").first() or entries.order_by("created", "id").first()
+    what = ngettext(
+        "%(count)d record has no “created” line in the access log",
+        "%(count)d records have no “created” line in the access log",
+        missing_records,
+    ) % {"count": missing_records}
+    if missing_entries:
+        what += ngettext(
+            ", and %(count)d entry has none",
+            ", and %(count)d entries have none",
+            missing_entries,
+        ) % {"count": missing_entries}
+    return (
+        f"{what} (the first: {first._meta.verbose_name} {first.pk}): lines were removed, "
+        "the log was emptied, or rows were written around the application"
+    )

@@ -245,12 +245,12 @@ class RecordAccess(models.Model):
     before (records.audit: `chain_previous`, `chain_mac`); `manage.py verify_access_log`
     checks the chain.
 
-    A plain PostgreSQL trigger (migration 0004, not a pgtrigger one, whose triggers any
-    session may switch off with `SET pgtrigger.ignore`) refuses UPDATE and DELETE for every
-    role, the application's included. It does not refuse TRUNCATE (a statement, not a row
-    operation): the test suite's flush empties the table with it. Nor does it stop a role
-    that owns the table (DISABLE TRIGGER): in production the application's role should not
-    own it (README). The trigger stops the application; the chain shows everything else.
+    Plain PostgreSQL triggers (migrations 0004 and 0006, not pgtrigger ones, whose triggers
+    any session may switch off with `SET pgtrigger.ignore`) refuse UPDATE, DELETE and
+    TRUNCATE for every role, the application's included. They do not stop a role that owns
+    the table (DISABLE TRIGGER; the test suite's flush does that): in production the
+    application's role must not own it (README). The triggers stop the application; the
+    chain and its coverage check (records.audit) show everything else.
     """
 
     class Action(models.TextChoices):

@@ -9,13 +9,13 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
 from config import keys
 from records import audit, services
-from records.models import RecordAccess
+from records.models import Record, RecordAccess
 
 pytestmark = pytest.mark.django_db
 
@@ -218,16 +218,78 @@ def test_deleting_the_newest_lines_is_caught_only_with_an_anchor(therapist, reco
         verify_command("--anchor", anchor)
 
 
-def test_truncate_is_not_refused_and_only_an_anchor_notices_it(therapist, record):
-    """TRUNCATE stays possible (the test suite's flush uses it)."""
-    anchored = log(record, therapist)
+def truncate_access_log():
     with connection.cursor() as cursor:
+        # TRUNCATE refuses to run before the deferred foreign-key checks of this test's rows.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("TRUNCATE records_recordaccess")
 
-    assert "Verified 0 lines" in verify_command()
-    with pytest.raises(CommandError, match="anchored line is missing"):
-        verify_command("--anchor", f"{anchored.pk}:{anchored.chain_mac}")
+
+def test_truncate_of_the_access_log_is_refused(therapist, record):
+    log(record, therapist)
+
+    with (
+        pytest.raises(ProgrammingError, match="append-only: TRUNCATE refused"),
+        transaction.atomic(),
+    ):
+        truncate_access_log()
+
+    assert RecordAccess.objects.count() == 2
+
+
+def test_truncate_is_refused_also_for_a_role_granted_all_on_the_log(therapist, record):
+    """A role that does not own the table but holds every privilege on it (TRUNCATE
+    included) is refused too, and cannot switch the trigger off."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE kartotek_granted_all NOLOGIN")
+        cursor.execute("GRANT ALL ON records_recordaccess TO kartotek_granted_all")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET ROLE kartotek_granted_all")
+        try:
+            with pytest.raises(ProgrammingError, match="TRUNCATE refused"), transaction.atomic():
+                cursor.execute("TRUNCATE records_recordaccess")
+            with pytest.raises(ProgrammingError, match="must be owner"), transaction.atomic():
+                cursor.execute(
+                    "ALTER TABLE records_recordaccess DISABLE TRIGGER recordaccess_no_truncate"
+                )
+        finally:
+            cursor.execute("RESET ROLE")
+
+    assert RecordAccess.objects.count() == 1
+
+
+def test_an_emptied_log_fails_verification_without_an_anchor(therapist, record, write):
+    write("Visit")
+    tamper("DELETE FROM records_recordaccess")
+
+    with pytest.raises(CommandError) as refused:
+        verify_command()
+
+    message = str(refused.value)
+    assert "chain of 0 lines is intact, but it does not cover the records" in message
+    assert "1 record has no “created” line in the access log" in message
+    assert "and 1 entry has none" in message
+    assert f"record {record.pk}" in message
+
+
+def test_a_record_with_entries_and_no_created_line_fails_verification(
+    therapist, customer, record, write
+):
+    unlogged = Record(customer=customer, created_by=therapist)
+    unlogged.seal(title="Written around the application")
+    unlogged.save()
+    write("Visit")
+
+    with pytest.raises(CommandError, match="1 record has no “created” line") as refused:
+        verify_command()
+
+    assert str(unlogged.pk) in str(refused.value)
+
+
+def test_a_log_that_covers_every_record_and_entry_verifies(therapist, record, write):
+    write("Visit")
+
+    assert "Verified 2 lines" in verify_command()
 
 
 def test_an_anchor_passes_while_the_chain_grows_past_it(therapist, record):

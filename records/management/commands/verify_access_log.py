@@ -7,11 +7,14 @@ lines), checks each line's link to the line before it and its MAC under AUDIT_LO
 and prints how many lines are intact. At the first broken line it names the line (id and
 time) and what is wrong, and exits with status 1.
 
+Then it checks the log covers the database: every record and entry must have its "created"
+line, so an emptied log (or one cut back past a record or entry still there) fails too.
+
 On success it prints the newest line as an anchor ("--anchor ID:MAC"). The chain alone
-cannot show that the newest lines were deleted, or the whole table truncated: what is left
-is still a valid chain. Keep the anchor outside the database (a ticket, the backup log) and
-pass it to a later run, which then fails if that line is gone or changed. Lines written
-after the last anchor can still vanish unseen.
+cannot show that the newest lines were deleted: what is left is still a valid chain. Keep
+the anchor outside the database (a ticket, the backup log) and pass it to a later run,
+which then fails if that line is gone or changed. Lines written after the last anchor can
+still vanish unseen.
 """
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -45,6 +48,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Line {broken.id}{when} breaks the access log's chain: {broken.problem}. "
                 f"{result.verified} lines before it are intact."
+            )
+        if problem := audit.coverage_problem():
+            raise CommandError(
+                f"The access log's chain of {result.verified} lines is intact, but it does "
+                f"not cover the records: {problem}."
             )
         intact = f"Verified {result.verified} lines: the access log's chain is intact."
         self.stdout.write(self.style.SUCCESS(intact))
