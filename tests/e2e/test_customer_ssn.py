@@ -56,3 +56,25 @@ def test_ssn_that_cannot_be_opened_says_so_and_the_page_keeps_working(
     page.get_by_role("alert").filter(has_text="cannot be opened").wait_for()
     assert SSN not in page.content()
     assert page.get_by_role("heading", name="Bo Jensen").is_visible()
+
+
+def test_ssn_typed_into_the_search_box_finds_the_customer_and_stays_out_of_the_url(
+    page, live_server, receptionist, sign_in, customer_settings
+):
+    customer_settings(ssn_enabled=True, ssn_unique=False)
+    _customer()
+    _customer(ssn="020202-2222", first_name="Eva")
+    sign_in(receptionist)
+    page.goto(f"{live_server.url}/customers/")
+    page.get_by_label("Search customers").fill(SSN)
+    page.get_by_label("Search customers").press("Enter")
+    page.get_by_text("with that social security number").wait_for()
+    assert page.get_by_role("link", name="Anna Jensen").is_visible()
+    assert page.get_by_role("link", name="Eva Jensen").count() == 0
+    assert "ssn=" in page.url
+    for digits in ("010190", "1234"):
+        assert digits not in page.url
+    page.get_by_label("Search customers").fill("eva")
+    page.get_by_label("Search customers").press("Enter")
+    page.get_by_role("link", name="Eva Jensen").wait_for()
+    assert page.url.endswith("/customers/?q=eva")
