@@ -5,9 +5,11 @@ import uuid
 from datetime import date
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from config import crypto
@@ -33,6 +35,14 @@ class CustomerGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def validate_constraints(self, exclude=None) -> None:
+        # The constraint is on Lower(name), an expression, so Django cannot tell which field
+        # it is about and would show the refusal above the form: it belongs at the name.
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            raise ValidationError({"name": error.messages}) from None
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -94,7 +104,13 @@ class Customer(models.Model):
 
     # A UUID: it stands in URLs and binds the encrypted SSN to this row.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    number = models.PositiveBigIntegerField("customer number", unique=True)
+    number = models.PositiveBigIntegerField(
+        "customer number",
+        unique=True,
+        error_messages={
+            "unique": _("Another customer already has this customer number. Type another one.")
+        },
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PRIVATE)
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
