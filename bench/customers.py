@@ -124,6 +124,7 @@ def main() -> None:
 
     from accounts.models import User
     from customers.models import Customer
+    from customers.ssn_search import token_for
 
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True})
     client = Client()
@@ -137,7 +138,8 @@ def main() -> None:
         ("search 'sen' (common)", "/customers/?q=sen"),
         ("search 'jørg'", "/customers/?q=j%C3%B8rg"),
         ("search 'mikkel.ras'", "/customers/?q=mikkel.ras"),
-        ("SSN lookup (posted)", "/customers/", {"ssn": ssn_holder.ssn}),
+        # Posted, an SSN is redirected to its token's URL; this is the page it lands on.
+        ("SSN lookup (token)", f"/customers/?ssn={token_for(ssn_holder.ssn)}"),
         ("profile", f"/customers/{some_customer.id}/"),
     ]
     print(f"\n{arguments.customers} customers, {arguments.runs} runs per page")

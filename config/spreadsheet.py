@@ -2,8 +2,10 @@
 
 Every export goes through `csv_response`, so every cell passes `neutralise`: a cell that
 begins with =, +, -, @, a tab, a carriage return or NUL would be run as a formula by a
-spreadsheet ("=HYPERLINK(...)" exfiltrating data), so it gets a leading apostrophe; a
-plain negative number like -5 stays as it is. Imports undo that with `restore`.
+spreadsheet ("=HYPERLINK(...)" exfiltrating data), so it gets a leading apostrophe. A cell
+that is only a number or a phone number (digits, spaces, one leading sign, one decimal
+separator: -5, +45 20 12 34 56, -7,5) cannot carry a formula and stays as it is, so phone
+numbers arrive as typed. Imports undo the apostrophe with `restore`.
 """
 
 import csv
@@ -13,7 +15,9 @@ from collections.abc import Iterable
 from django.http import StreamingHttpResponse
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
-PLAIN_NUMBER = re.compile(r"-\d+(?:[.,]\d+)?")
+# Digits (spaces between them), one leading sign, one decimal separator: nothing a
+# spreadsheet could run, however it reads it.
+PLAIN_NUMBER = re.compile(r"[+-]?\d(?:[\d ]*\d)?(?:[.,]\d+)?", re.ASCII)
 ROWS_PER_CHUNK = 250
 
 

@@ -8,6 +8,8 @@ some customer filled out, only while "Forms – Show deleted spaces" is on. The 
 security number is never exported.
 
 The export is logged (who, when, how many rows, which search) before the first row goes.
+A search by social security number is logged masked, beside its blind index: the log
+says which export it was without holding the number (customers.ssn_search).
 """
 
 from collections.abc import Callable, Iterator
@@ -18,6 +20,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import User
+from config import crypto
+from customers import ssn_search
 from customers.models import Customer, CustomerExport, CustomerSettings, ExtraField
 
 CHUNK = 2000
@@ -87,16 +91,24 @@ def _extra_column(field: ExtraField) -> Column:
 
 
 def customer_export(
-    *, customers, by: User, query: str = ""
+    *, customers, by: User, query: str = "", ssn_index: bytes | None = None
 ) -> tuple[list[str], Iterator[list[Any]]]:
-    """The header and a generator of rows for `customers` (a Customer queryset); the
-    export is logged now."""
+    """The header and a generator of rows for `customers` (a Customer queryset), found by
+    the search `query` or by the SSN with blind index `ssn_index`; the export is logged now."""
     settings = CustomerSettings.load()
     columns = _base_columns(settings) + [
         _extra_column(field) for field in exported_extra_fields(settings)
     ]
     customers = customers.order_by("number")
-    CustomerExport.objects.create(user=by, rows=customers.count(), query=query[:200])
+    if ssn_search.looks_like_ssn(query):
+        # Searched as digits (the SSN field is off), but perhaps someone's SSN all the same.
+        query, ssn_index = "", crypto.blind_index(query)
+    CustomerExport.objects.create(
+        user=by,
+        rows=customers.count(),
+        query=ssn_search.MASKED_SSN if ssn_index is not None else query[:200],
+        ssn_index=ssn_index,
+    )
 
     def rows() -> Iterator[list[Any]]:
         # The phone as its stored text: the field's converter would parse every number.

@@ -1,5 +1,8 @@
 """Staff pages for customers and the back-end customer settings."""
 
+import logging
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -7,14 +10,16 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from config.crypto import DecryptionError
 from config.forms import show_service_errors
 from config.spreadsheet import csv_response
-from customers import export, profile, services
+from customers import export, profile, services, ssn_search
 from customers.forms import (
     CustomerForm,
     CustomerSettingsForm,
@@ -23,6 +28,8 @@ from customers.forms import (
 )
 from customers.models import Customer, CustomerSettings
 from debtors.models import Debtor
+
+logger = logging.getLogger(__name__)
 
 DEBTOR_CHOICES_SHOWN = 20
 
@@ -70,21 +77,46 @@ def _get_customer(request: HttpRequest, customer_id) -> Customer:
     return get_object_or_404(Customer.objects.for_profile(), id=customer_id)
 
 
-@sensitive_post_parameters("ssn")
+def _list_url(*, sort: str, q: str = "", ssn: str = "") -> str:
+    """The list's URL for a search: a term shaped like an SSN as its token, never digits."""
+    parameters = {"ssn": ssn_search.token_for(ssn)} if ssn else {"q": q} if q else {}
+    if sort != "name":
+        parameters["sort"] = sort
+    url = reverse("customers:list")
+    return f"{url}?{urlencode(parameters)}" if parameters else url
+
+
+@sensitive_post_parameters("ssn", "q")
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_list(request: HttpRequest) -> HttpResponse:
-    """The list, searched by the `q` in the URL; or, posted, by a whole social security
-    number, which must never travel in a URL (browser history, access logs)."""
+    """The list, searched by the `q` in the URL, or by a social security number's token.
+
+    The search box posts (an SSN must never travel in a URL: browser history, access logs)
+    and is redirected to the list's URL for it: `?q=` for a term, `?ssn=<token>` for a
+    term shaped like an SSN and for the "Find by social security number" form."""
     settings = CustomerSettings.for_request(request)
-    query = request.GET.get("q", "").strip()
     sort = request.GET.get("sort", "name")
     if sort not in SORTS:
         sort = "name"
-    ssn_form = SsnLookupForm(request.POST or None) if settings.ssn_enabled else None
+    ssn_form = SsnLookupForm(request.POST if "ssn" in request.POST else None)
+    if not settings.ssn_enabled:
+        ssn_form = None
+    if request.method == "POST":
+        if ssn_form is not None and ssn_form.is_bound:
+            if ssn_form.is_valid():
+                return redirect(_list_url(sort=sort, ssn=ssn_form.cleaned_data["ssn"]))
+        else:
+            query = request.POST.get("q", "").strip()
+            shaped = settings.ssn_enabled and ssn_search.looks_like_ssn(query)
+            return redirect(_list_url(sort=sort, ssn=query if shaped else "", q=query))
+    query = request.GET.get("q", "").strip()
+    if settings.ssn_enabled and ssn_search.looks_like_ssn(query):
+        # Typed into the address bar: shown at the token's URL, so no link repeats it.
+        return redirect(_list_url(sort=sort, ssn=query))
     customers = Customer.objects.for_list()
-    ssn_lookup = request.method == "POST" and ssn_form is not None and ssn_form.is_valid()
-    if ssn_lookup:
-        customers = customers.with_ssn(ssn_form.cleaned_data["ssn"])
+    ssn_token = request.GET.get("ssn", "") if settings.ssn_enabled else ""
+    if ssn_token:
+        customers = customers.with_ssn_index(ssn_search.index_for_token(ssn_token))
         query = ""
     else:
         customers = customers.search(query)
@@ -97,11 +129,12 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "count_cap": COUNT_CAP,
         "estimated_total": _estimated_customer_total()
-        if paginator.is_capped and not query
+        if paginator.is_capped and not query and not ssn_token
         else None,
         "settings": settings,
-        "ssn_form": ssn_form,
-        "ssn_lookup": ssn_lookup,
+        "ssn_form": ssn_form or (SsnLookupForm() if settings.ssn_enabled else None),
+        "ssn_lookup": bool(ssn_token),
+        "ssn_token": ssn_token,
     }
     return render(request, "customers/customer_list.html", context)
 
@@ -199,7 +232,17 @@ def customer_ssn(request: HttpRequest, customer_id) -> HttpResponse:
     settings = CustomerSettings.for_request(request)
     if not settings.ssn_enabled or customer.ssn_encrypted is None:
         raise Http404
-    return render(request, "customers/partials/ssn_revealed.html", {"customer": customer})
+    context = {"customer": customer}
+    try:
+        context["ssn_revealed"] = customer.ssn
+    except DecryptionError as error:
+        # Refused loudly, never shown: a ciphertext that fails here was copied from another
+        # row or tampered with. The error log is how the administrator hears of it.
+        logger.error(
+            "Customer %s: the social security number cannot be decrypted: %s", customer.id, error
+        )
+        context["ssn_unreadable"] = True
+    return render(request, "customers/partials/ssn_field.html", context)
 
 
 @permission_required("customers.change_customersettings", raise_exception=True)
@@ -281,10 +324,23 @@ def customer_make_own_debtor(request: HttpRequest, customer_id) -> HttpResponse:
 
 @permission_required("customers.export_customer", raise_exception=True)
 def customer_export(request: HttpRequest) -> HttpResponse:
-    """The customers of the list's search (`q`), or all, as a CSV download."""
+    """The customers of the list's search (`q`, or an SSN's token `ssn`), or all, as a CSV
+    download."""
+    settings = CustomerSettings.for_request(request)
     query = request.GET.get("q", "").strip()
-    header, rows = export.customer_export(
-        customers=Customer.objects.search(query), by=request.user, query=query
-    )
+    ssn_token = request.GET.get("ssn", "") if settings.ssn_enabled else ""
+    if settings.ssn_enabled and ssn_search.looks_like_ssn(query):
+        ssn_token, query = ssn_search.token_for(query), ""
+    if ssn_token:
+        index = ssn_search.index_for_token(ssn_token)
+        if index is None:
+            return render(request, "400.html", status=400)
+        header, rows = export.customer_export(
+            customers=Customer.objects.with_ssn_index(index), by=request.user, ssn_index=index
+        )
+    else:
+        header, rows = export.customer_export(
+            customers=Customer.objects.search(query), by=request.user, query=query
+        )
     filename = f"customers-{timezone.localdate():%Y-%m-%d}.csv"
     return csv_response(filename, header, rows)

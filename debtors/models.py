@@ -5,9 +5,11 @@ app who uses a debtor through debtors.usage.
 """
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower, Upper
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from debtors.validators import validate_ean
@@ -30,6 +32,14 @@ class DebtorGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def validate_constraints(self, exclude=None) -> None:
+        # The constraint is on Lower(name), an expression, so Django cannot tell which field
+        # it is about and would show the refusal above the form: it belongs at the name.
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            raise ValidationError({"name": error.messages}) from None
 
 
 class DebtorQuerySet(models.QuerySet):
@@ -56,7 +66,16 @@ class Debtor(models.Model):
         COMPANY = "company", "Company"
         PUBLIC = "public", "Public institution"
 
-    number = models.PositiveBigIntegerField("debtor number", unique=True)
+    number = models.PositiveBigIntegerField(
+        "debtor number",
+        unique=True,
+        error_messages={
+            "unique": _(
+                "Another debtor already has this number. Type another one, or leave it "
+                "empty for the next free number."
+            )
+        },
+    )
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERSON)
     email = models.EmailField(blank=True)

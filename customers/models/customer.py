@@ -5,12 +5,15 @@ import uuid
 from datetime import date
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from config import crypto
+from customers.ssn_search import MASKED_SSN
 
 SEARCHABLE_TEXT_FIELDS = ("first_name", "last_name", "company_name", "email")
 # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
@@ -33,6 +36,14 @@ class CustomerGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def validate_constraints(self, exclude=None) -> None:
+        # The constraint is on Lower(name), an expression, so Django cannot tell which field
+        # it is about and would show the refusal above the form: it belongs at the name.
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            raise ValidationError({"name": error.messages}) from None
+
 
 class CustomerQuerySet(models.QuerySet):
     def search(self, text: str) -> "CustomerQuerySet":
@@ -43,8 +54,9 @@ class CustomerQuerySet(models.QuerySet):
         number. Keeping the two apart keeps each query to the indexes that can answer it:
         `icontains` emits UPPER(column) LIKE UPPER('%text%'), served by the trigram indexes
         on UPPER(column) in Customer.Meta; the phone (stored E.164) by a trigram index on
-        the column. Social security numbers are not searched here (see with_ssn): a search
-        term travels in the URL, and an SSN must never reach a URL or an access log.
+        the column. Social security numbers are not searched here (see with_ssn and
+        customers.ssn_search): a search term travels in the URL, and an SSN must never reach
+        a URL or an access log.
         """
         text = text.replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
         if not text:
@@ -65,6 +77,10 @@ class CustomerQuerySet(models.QuerySet):
     def with_ssn(self, ssn: str) -> "CustomerQuerySet":
         """Customers whose social security number is exactly `ssn` (in any spelling)."""
         return self.filter(ssn_index=crypto.blind_index(ssn))
+
+    def with_ssn_index(self, index: bytes | None) -> "CustomerQuerySet":
+        """Customers whose SSN has this blind index (none for None: a token that was not one)."""
+        return self.none() if index is None else self.filter(ssn_index=index)
 
     def for_list(self) -> "CustomerQuerySet":
         return self.select_related("group")
@@ -88,7 +104,13 @@ class Customer(models.Model):
 
     # A UUID: it stands in URLs and binds the encrypted SSN to this row.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    number = models.PositiveBigIntegerField("customer number", unique=True)
+    number = models.PositiveBigIntegerField(
+        "customer number",
+        unique=True,
+        error_messages={
+            "unique": _("Another customer already has this customer number. Type another one.")
+        },
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PRIVATE)
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
@@ -209,7 +231,7 @@ class Customer(models.Model):
     def masked_ssn(self) -> str:
         # No digits at all: the last four with the date of birth beside them would be a
         # whole Danish CPR number, shown without anyone pressing "Show".
-        return "••••••-••••"
+        return MASKED_SSN
 
     def _ssn_binding(self) -> dict[str, str]:
         return {"table": self._meta.db_table, "row_id": str(self.id), "field": "ssn"}

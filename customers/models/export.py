@@ -9,8 +9,10 @@ class CustomerExport(models.Model):
     at = models.DateTimeField(default=timezone.now)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     rows = models.PositiveIntegerField()
-    # The list's search the export was made from ("" for all customers).
+    # The list's search the export was made from ("" for all customers); a social security
+    # number only masked, with its blind index beside it (never the digits).
     query = models.CharField(max_length=200, blank=True)
+    ssn_index = models.BinaryField(null=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -1,5 +1,8 @@
 """A category's contacts out as CSV and vCard, and in from CSV with a preview."""
 
+import csv
+import io
+
 import vobject
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -41,6 +44,15 @@ def test_csv_export_then_import_gives_the_same_contacts(client_for, receptionist
     exported = list(source.contacts.order_by("created").values_list(*fields))
     imported = list(target.contacts.order_by("created").values_list(*fields))
     assert imported == exported
+
+
+def test_csv_export_writes_phone_numbers_as_they_are(client_for, receptionist):
+    category = ContactCategoryFactory(name="Doctors")
+    ContactFactory(category=category, last_name="+Holm", phone="+4586123456")
+    text = _export_csv(client_for(receptionist), category)
+    (row,) = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    assert row["Phone"] == "+4586123456"
+    assert row["Last name or organisation name"] == "'+Holm"
 
 
 def test_vcard_export_round_trips_through_a_vcard_reader(client_for, receptionist):

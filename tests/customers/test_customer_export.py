@@ -49,11 +49,11 @@ def test_the_searched_list_is_what_is_exported(admin_client):
 
 
 def test_formula_cells_are_neutralised(admin_client):
-    CustomerFactory(first_name='=HYPERLINK("http://evil")', last_name="@SUM(A1)", city="+1")
+    CustomerFactory(first_name='=HYPERLINK("http://evil")', last_name="@SUM(A1)", city="+1+cmd")
     _, rows = download(admin_client)
     assert rows[0]["First name"] == '\'=HYPERLINK("http://evil")'
     assert rows[0]["Last name"] == "'@SUM(A1)"
-    assert rows[0]["City"] == "'+1"
+    assert rows[0]["City"] == "'+1+cmd"
 
 
 def test_columns_follow_the_settings_and_the_ssn_is_never_exported(admin_client, customer_settings):
@@ -114,7 +114,14 @@ def test_times_are_in_the_clinics_time_zone(admin_client, created_utc, shown):
     type(customer).objects.filter(pk=customer.pk).update(created=created_utc)
     _, rows = download(admin_client)
     assert rows[0]["Created"] == shown
-    assert rows[0]["Phone"] == "'+4520123456"
+    assert rows[0]["Phone"] == "+4520123456"
+
+
+def test_phone_numbers_are_exported_without_an_apostrophe(admin_client):
+    CustomerFactory(phone="+4520123456", city="+45 is not a city=1")
+    _, rows = download(admin_client)
+    assert rows[0]["Phone"] == "+4520123456"
+    assert rows[0]["City"] == "'+45 is not a city=1"
 
 
 def test_memory_stays_flat_however_many_rows_are_exported(admin_client, monkeypatch):

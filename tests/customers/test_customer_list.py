@@ -107,10 +107,18 @@ def test_staff_without_permission_get_403(client_for, nobody):
     assert client_for(nobody).get(URL).status_code == 403
 
 
-@pytest.mark.parametrize("query", ["²", "a\x00b", "\x00", "9" * 40, "٣٤٥"])
+@pytest.mark.parametrize("query", ["²", "9" * 40, "٣٤٥"])
 def test_odd_search_input_gives_a_page_not_an_error(client, query):
     CustomerFactory(first_name="Anna")
     assert client.get(URL, {"q": query}).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["a\x00b", "\x00"])
+def test_a_nul_in_the_search_is_a_readable_bad_request(client, query):
+    # Refused before any view reads it (config.middleware.RejectNulInQueryMiddleware).
+    response = client.get(URL, {"q": query})
+    assert response.status_code == 400
+    assert "The address cannot be used" in response.content.decode()
 
 
 def test_count_cap_never_pages_past_the_cap(client, monkeypatch):

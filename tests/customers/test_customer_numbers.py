@@ -7,6 +7,7 @@ from customers.models import Customer, CustomerSettings
 from customers.services import CustomerChange, customer_create
 from tests.customers.concurrency import run_at_once
 from tests.factories import CustomerFactory
+from tests.field_errors import field_errors
 
 ANNA = {"kind": "private", "first_name": "Anna", "last_name": "Jensen"}
 
@@ -42,7 +43,11 @@ def test_typed_number_must_be_unique(client_for, receptionist, customer_settings
     customer_settings(auto_customer_numbers=False)
     CustomerFactory(number=42)
     response = client_for(receptionist).post("/customers/new/", ANNA | {"number": 42})
-    assert "Customer with this Customer number already exists." in response.content.decode()
+    html = response.content.decode()
+    assert field_errors(html, "number") == (
+        "Another customer already has this customer number. Type another one."
+    )
+    assert "already exists" not in html
     assert Customer.objects.count() == 1
 
 
@@ -69,3 +74,36 @@ def test_concurrent_creates_get_distinct_consecutive_numbers(customer_settings):
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(customer.number for customer in results) == list(range(500, 508))
     assert CustomerSettings.load().next_customer_number == 508
+
+
+def test_editing_to_a_number_another_customer_has_says_so_at_the_field(
+    client_for, receptionist, customer_settings
+):
+    customer_settings(auto_customer_numbers=False)
+    CustomerFactory(number=42)
+    other = CustomerFactory(number=43, first_name="Eva", last_name="Holm")
+    response = client_for(receptionist).post(
+        f"/customers/{other.id}/edit/",
+        {
+            "kind": "private",
+            "first_name": "Eva",
+            "last_name": "Holm",
+            "number": 42,
+            "version": other.version,
+        },
+    )
+    assert field_errors(response.content.decode(), "number") == (
+        "Another customer already has this customer number. Type another one."
+    )
+    assert Customer.objects.get(id=other.id).number == 43
+
+
+def test_a_customer_group_name_taken_in_another_case_is_refused_at_the_name(db):
+    from customers.models import CustomerGroup
+
+    CustomerGroup.objects.create(name="Children")
+    with pytest.raises(ValidationError) as refused:
+        CustomerGroup(name="CHILDREN").full_clean()
+    assert refused.value.message_dict == {
+        "name": ["A customer group with this name already exists."]
+    }

@@ -4,6 +4,7 @@ import pytest
 
 from debtors.models import DebtorGroup
 from tests.factories import DebtorFactory, DebtorGroupFactory
+from tests.field_errors import field_errors
 
 
 @pytest.fixture
@@ -21,7 +22,8 @@ def test_group_is_created_and_listed_with_its_debtor_count(client):
 def test_group_names_are_unique_whatever_the_case(client):
     DebtorGroupFactory(name="Insurers")
     response = client.post("/debtors/groups/", {"name": "INSURERS"})
-    assert "A debtor group with this name already exists." in response.content.decode()
+    html = response.content.decode()
+    assert field_errors(html, "name") == "A debtor group with this name already exists."
     assert DebtorGroup.objects.count() == 1
 
 

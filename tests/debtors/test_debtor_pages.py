@@ -4,6 +4,7 @@ import pytest
 
 from debtors.models import Debtor
 from tests.factories import CustomerFactory, DebtorFactory, DebtorGroupFactory
+from tests.field_errors import field_errors
 
 VALID_EAN = "5790000000012"
 
@@ -43,7 +44,12 @@ def test_create_gives_the_next_number_when_none_is_typed(client):
 def test_create_with_a_typed_number_already_used_is_refused(client):
     DebtorFactory(number=7)
     response = client.post("/debtors/new/", _form(number=7))
-    assert "Debtor with this Debtor number already exists." in response.content.decode()
+    html = response.content.decode()
+    assert field_errors(html, "number") == (
+        "Another debtor already has this number. Type another one, or leave it empty for the "
+        "next free number."
+    )
+    assert "already exists" not in html
     assert Debtor.objects.count() == 1
 
 
