@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, ProtectedError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from config import crypto
 from customers.extra_fields import extra_values_apply
@@ -365,6 +366,12 @@ def customer_set_debtor(
     """
     settings = _locked_settings()
     current = Customer.objects.select_for_update().get(id=customer.id)
+    if secondary and not settings.secondary_debtor_enabled:
+        # Removing counts too: a switched-off feature keeps its stored value.
+        raise ValidationError(
+            _("The %(label)s is switched off.") % {"label": settings.secondary_debtor_field_name},
+            code="disabled",
+        )
     if debtor is not None:
         refuse_if_erased(current)
         # Re-read under a row lock: the debtor may have been edited (unticked "can be
@@ -378,8 +385,6 @@ def customer_set_debtor(
             raise ValidationError(f"{debtor.name} is inactive.", code="inactive")
         if secondary:
             label = settings.secondary_debtor_field_name
-            if not settings.secondary_debtor_enabled:
-                raise ValidationError(f"The {label} is switched off.", code="disabled")
             group = settings.secondary_debtor_group
             if group is not None and debtor.group_id != group.id:
                 raise ValidationError(

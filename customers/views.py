@@ -244,6 +244,8 @@ def customer_debtor(request: HttpRequest, customer_id) -> HttpResponse:
             )
         except ValidationError as error:
             messages.error(request, error.messages[0])
+            if error.code == "disabled":  # the chooser itself is gone (404)
+                return redirect("customers:detail", customer.id)
             return redirect(f"{request.path}?role={role}")
         messages.success(request, f"{label} {'set to ' + debtor.name if debtor else 'removed'}.")
         return redirect("customers:detail", customer.id)

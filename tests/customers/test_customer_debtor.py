@@ -248,3 +248,16 @@ def test_own_debtor_twice_makes_only_one_debtor(client):
     response = client.post(f"/customers/{customer.id}/own-debtor/", follow=True)
     assert "Anna Jensen already has a debtor." in response.content.decode()
     assert Debtor.objects.count() == 1
+
+
+def test_a_switched_off_secondary_debtor_cannot_be_removed_by_a_direct_post(
+    client, customer_settings
+):
+    customer_settings(secondary_debtor_enabled=False, secondary_debtor_field_name="Insurer")
+    insurer = DebtorFactory(name="Tryg")
+    customer = CustomerFactory(secondary_debtor=insurer)
+    response = client.post(
+        f"/customers/{customer.id}/debtor/", {"debtor": "", "role": "secondary"}, follow=True
+    )
+    assert "The Insurer is switched off." in response.content.decode()
+    assert Customer.objects.get().secondary_debtor == insurer

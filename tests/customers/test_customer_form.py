@@ -174,3 +174,31 @@ def test_staff_without_permission_cannot_create_or_edit(request, client_for, rol
     assert client.post(CREATE_URL, _form_data()).status_code == 403
     assert client.post(_edit_url(customer), _form_data(customer, city="X")).status_code == 403
     assert Customer.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "setting"),
+    [
+        ("date_of_birth", "date_of_birth_enabled"),
+        ("gender", "gender_enabled"),
+        ("group", "group_selector_enabled"),
+        ("primary_therapist", "therapists_enabled"),
+        ("secondary_therapist", "therapists_enabled"),
+    ],
+)
+def test_an_empty_post_for_a_switched_off_field_keeps_the_stored_value(
+    client, customer_settings, field, setting
+):
+    from customers.models import Calendar
+
+    stored = {
+        "date_of_birth": date(2001, 2, 3),
+        "gender": "female",
+        "group": CustomerGroupFactory(name="Physio"),
+        "primary_therapist": Calendar.objects.create(name="Maja"),
+        "secondary_therapist": Calendar.objects.create(name="Karl"),
+    }[field]
+    customer = CustomerFactory(**{field: stored})
+    customer_settings(**{setting: False})
+    client.post(_edit_url(customer), _form_data(customer, **{field: ""}))
+    assert getattr(Customer.objects.get(), field) == stored
