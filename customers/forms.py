@@ -4,6 +4,7 @@ decide (customers.services)."""
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from config import crypto
@@ -25,6 +26,12 @@ OPTIONAL_FIELDS = {
     "secondary_therapist": "therapists_enabled",
 }
 
+
+# The empty choice of the therapist selects, in words (Django's default reads "---------").
+NO_THERAPIST = {
+    "primary": gettext_lazy("No primary therapist"),
+    "secondary": gettext_lazy("No secondary therapist"),
+}
 
 EXTRA_PREFIX = "extra_"
 NOT_ANSWERED = ("", "—")
@@ -115,7 +122,7 @@ class CustomerForm(forms.ModelForm):
                 self.fields[name].queryset = calendar_choices(
                     settings.therapist_calendars(role), getattr(self.instance, f"{name}_id")
                 )
-                self.fields[name].empty_label = "None"
+                self.fields[name].empty_label = NO_THERAPIST[role]
         if settings.auto_customer_numbers:
             del self.fields["number"]
         if not settings.ssn_enabled:
@@ -380,7 +387,7 @@ class ReservationForm(forms.ModelForm):
                 self.fields[name] = forms.ModelChoiceField(
                     queryset=calendar_choices(settings.therapist_calendars(role), current),
                     required=False,
-                    empty_label="None",
+                    empty_label=NO_THERAPIST[role],
                     initial=current,
                     label=f"{customer.name}'s {role} therapist",
                 )

@@ -238,3 +238,17 @@ def test_print_lists_portal_requests_apart_from_upcoming_reservations(printed, c
     requests, _, earlier = rest.partition(">Earlier</h2>")
     assert "Requested massage" in requests
     assert "Requested massage" not in earlier
+
+
+def test_the_delete_warning_counts_reservations_and_requests_in_words(
+    client_for, administrator, customer, calendar
+):
+    start = timezone.now() + timedelta(days=1)
+    customer.reservations.create(service="Back care", calendar=calendar, start=start)
+    for service in ("Massage", "Check-up"):
+        customer.reservations.create(service=service, start=start, status="requested")
+    page = client_for(administrator).get(reverse("customers:delete", args=[customer.pk]))
+    content = page.content.decode()
+    assert "<li>1 reservation</li>" in content
+    assert "<li>2 appointment requests</li>" in content
+    assert "(s)" not in content

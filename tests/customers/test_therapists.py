@@ -162,3 +162,25 @@ def test_staff_without_the_permission_cannot_keep_calendars(client_for, nobody):
     assert client.post(reverse("customers:calendar_create"), {"name": "x"}).status_code == 403
     assert not Calendar.objects.exists()
     assert Customer.objects.count() == 0
+
+
+def test_the_empty_choice_says_there_is_no_therapist(staff, calendars, customer_settings):
+    customer_settings(therapists_enabled=True)
+    customer = CustomerFactory()
+    content = staff.get(_edit_url(customer)).content.decode()
+    assert '<option value="" selected>No primary therapist</option>' in content
+    assert '<option value="" selected>No secondary therapist</option>' in content
+    booking = staff.get(reverse("customers:reservation_create", args=[customer.pk]))
+    assert '<option value="" selected>No secondary therapist</option>' in booking.content.decode()
+    assert ">None</option>" not in booking.content.decode()
+
+
+def test_the_calendar_list_counts_customers_in_singular_and_plural(
+    client_for, administrator, calendars
+):
+    CustomerFactory(primary_therapist=calendars["Maja"])
+    CustomerFactory.create_batch(2, primary_therapist=calendars["Karl"])
+    content = client_for(administrator).get("/customers/calendars/").content.decode()
+    assert "<td>1 customer</td>" in content
+    assert "<td>2 customers</td>" in content
+    assert "<td>0 customers</td>" in content
