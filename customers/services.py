@@ -11,7 +11,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, ProtectedError
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Max,
+    OuterRef,
+    ProtectedError,
+    QuerySet,
+    Subquery,
+    UUIDField,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -338,19 +350,63 @@ def shared_debtors() -> list[Debtor]:
     )
 
 
-def _check_debtor_may_be_taken(debtor: Debtor, *, customer: Customer, settings) -> None:
-    others = Customer.objects.filter(debtor=debtor).exclude(id=customer.id).order_by("number")
-    holder = others.first()
-    if holder is None:
-        return
+def debtors_with_sharing(
+    debtors: QuerySet[Debtor], *, customer: Customer, settings: CustomerSettings
+) -> QuerySet[Debtor]:
+    """`debtors`, each annotated with `taken_by_id`: the (first, by number) other customer
+    it pays for when the sharing settings keep it from paying for `customer` too, else None.
+
+    The one statement of the sharing rule: the debtor chooser marks these debtors as
+    unavailable, and customer_set_debtor refuses them.
+    """
+    others = Customer.objects.filter(debtor=OuterRef("pk")).exclude(id=customer.id)
+    holder = Subquery(others.order_by("number").values("id")[:1])
     if not settings.can_share_debtor:
-        reason = "Debtors cannot be shared"
-    elif settings.share_debtor_must_be_activated and not debtor.can_be_shared:
-        reason = "This debtor is not ticked “can be shared”"
+        taken_by = holder
+    elif settings.share_debtor_must_be_activated:
+        taken_by = Case(When(can_be_shared=False, then=holder), default=None)
     else:
+        taken_by = Value(None, output_field=UUIDField())
+    return debtors.annotate(taken_by_id=taken_by)
+
+
+def debtor_sharing_refusal(settings: CustomerSettings) -> str:
+    """Why a debtor with a `taken_by_id` (debtors_with_sharing) cannot be chosen."""
+    if not settings.can_share_debtor:
+        return _("Debtors cannot be shared")
+    return _("This debtor is not ticked “can be shared”")
+
+
+@dataclass(frozen=True)
+class DebtorChoice:
+    debtor: Debtor
+    taken_by: Customer | None  # set: the debtor cannot be chosen, it already pays for them
+
+
+def debtor_choices(
+    debtors: QuerySet[Debtor], *, customer: Customer, settings: CustomerSettings, limit: int
+) -> list[DebtorChoice]:
+    """The first `limit` of `debtors` to offer as the customer's debtor, each with the
+    customer that keeps it from being chosen (two queries, whatever `limit`)."""
+    rows = list(debtors_with_sharing(debtors, customer=customer, settings=settings)[:limit])
+    holders = Customer.objects.in_bulk({row.taken_by_id for row in rows if row.taken_by_id})
+    return [DebtorChoice(debtor=row, taken_by=holders.get(row.taken_by_id)) for row in rows]
+
+
+def _check_debtor_may_be_taken(debtor: Debtor, *, customer: Customer, settings) -> None:
+    one = Debtor.objects.filter(pk=debtor.pk)
+    with_sharing = debtors_with_sharing(one, customer=customer, settings=settings)
+    taken_by_id = with_sharing.values_list("taken_by_id", flat=True).get()
+    if taken_by_id is None:
         return
+    holder = Customer.objects.get(id=taken_by_id)
     raise ValidationError(
-        format_html("{}: {} already pays for {}.", reason, debtor.name, _customer_link(holder)),
+        format_html(
+            "{}: {} already pays for {}.",
+            debtor_sharing_refusal(settings),
+            debtor.name,
+            _customer_link(holder),
+        ),
         code="debtor_taken",
     )
 

@@ -253,15 +253,23 @@ def customer_debtor(request: HttpRequest, customer_id) -> HttpResponse:
     if role == "secondary" and not settings.secondary_debtor_enabled:
         raise Http404("The secondary debtor is switched off.")
     query = request.GET.get("q", "").strip()
-    choices = Debtor.objects.for_list().filter(active=True).search(query)
-    if role == "secondary" and settings.secondary_debtor_group_id:
-        choices = choices.filter(group_id=settings.secondary_debtor_group_id)
+    debtors = Debtor.objects.for_list().filter(active=True).search(query)
+    if role == "secondary":
+        # The sharing rules are the debtor's; the secondary debtor has its group instead.
+        if settings.secondary_debtor_group_id:
+            debtors = debtors.filter(group_id=settings.secondary_debtor_group_id)
+        choices = [services.DebtorChoice(debtor, None) for debtor in debtors[:DEBTOR_CHOICES_SHOWN]]
+    else:
+        choices = services.debtor_choices(
+            debtors, customer=customer, settings=settings, limit=DEBTOR_CHOICES_SHOWN
+        )
     context = {
         "customer": customer,
         "settings": settings,
         "role": role,
         "query": query,
-        "choices": choices[:DEBTOR_CHOICES_SHOWN],
+        "choices": choices,
+        "sharing_refusal": services.debtor_sharing_refusal(settings),
         "label": label,
     }
     template = "customers/customer_debtor.html"
