@@ -123,6 +123,10 @@ class CustomerForm(forms.ModelForm):
                     settings.therapist_calendars(role), getattr(self.instance, f"{name}_id")
                 )
                 self.fields[name].empty_label = NO_THERAPIST[role]
+        if "group" in self.fields:
+            self.fields["group"].empty_label = gettext_lazy("No group")
+            if not editing:
+                self.fields["group"].initial = settings.default_customer_group_id
         if settings.auto_customer_numbers:
             del self.fields["number"]
         if not settings.ssn_enabled:
@@ -202,6 +206,7 @@ SETTINGS_SECTIONS = [
             "date_of_birth_enabled",
             "gender_enabled",
             "group_selector_enabled",
+            "default_customer_group",
             "age_alert_enabled",
             "age_alert_age",
         ],
@@ -267,6 +272,7 @@ class CustomerSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["primary_therapist_calendar"].empty_label = "All calendars"
         self.fields["secondary_debtor_group"].empty_label = "Any debtor group"
+        self.fields["default_customer_group"].empty_label = gettext_lazy("No group")
         self.fields["secondary_therapist_calendar"].empty_label = "—"
 
     def sections(self):

@@ -169,7 +169,12 @@ def _next_free_number(settings: CustomerSettings) -> int:
 def customer_create(*, change: CustomerChange, number: int | None = None) -> Customer:
     """Create a customer. `number` is used only when automatic numbering is off."""
     settings = _locked_settings()
-    customer = Customer(**_allowed_fields(change.fields, settings))
+    fields = _allowed_fields(change.fields, settings)
+    customer = Customer(**fields)
+    if "group" not in fields:
+        # With the selector off (or from an import that names none) a new customer still
+        # gets the clinic's default group: the selector only decides who may change it.
+        customer.group_id = settings.default_customer_group_id
     if settings.auto_customer_numbers:
         customer.number = _next_free_number(settings)
         settings.next_customer_number = customer.number + 1
