@@ -263,6 +263,13 @@ SETTINGS_SECTIONS = [
 
 
 class CustomerSettingsForm(forms.ModelForm):
+    # Asked for only when "Only primary" would take customers' secondary therapists away
+    # (customers.services.customer_settings_update says how many).
+    remove_secondary_therapists = forms.BooleanField(
+        label=gettext_lazy("Remove the secondary therapist from these customers"),
+        required=False,
+    )
+
     class Meta:
         model = CustomerSettings
         fields = [name for _, _, names in SETTINGS_SECTIONS for name in names]
@@ -277,7 +284,15 @@ class CustomerSettingsForm(forms.ModelForm):
 
     def sections(self):
         for heading, note, names in SETTINGS_SECTIONS:
-            yield heading, note, [self[name] for name in names]
+            fields = [self[name] for name in names]
+            if heading == "Therapists" and self.asks_secondary_removal:
+                fields.append(self["remove_secondary_therapists"])
+            yield heading, note, fields
+
+    @property
+    def asks_secondary_removal(self) -> bool:
+        field = self["remove_secondary_therapists"]
+        return bool(field.errors) or (self.is_bound and bool(field.value()))
 
 
 class SsnLookupForm(forms.Form):

@@ -25,8 +25,10 @@ from django.db.models import (
     When,
 )
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config import crypto
 from customers.extra_fields import extra_values_apply
@@ -272,23 +274,65 @@ def ssn_duplicates() -> list[list[Customer]]:
     return list(groups.values())
 
 
+@dataclass(frozen=True)
+class SettingsSaved:
+    settings: CustomerSettings
+    secondary_therapists_removed: int = 0
+
+
 @transaction.atomic
-def customer_settings_update(*, values: dict[str, Any]) -> CustomerSettings:
-    """Save the back-end settings, refusing combinations the data does not allow."""
+def customer_settings_update(
+    *, values: dict[str, Any], remove_secondary_therapists: bool = False
+) -> SettingsSaved:
+    """Save the back-end settings, refusing combinations the data does not allow.
+
+    "Only primary" means customers have no secondary therapist: saving it takes the
+    secondary therapist off every customer who has one, which the caller must confirm
+    with `remove_secondary_therapists` after being told how many (the refusal says so).
+    """
     settings = _locked_settings()
     for name, value in values.items():
         setattr(settings, name, value)
-    errors = customer_settings_errors(settings)
+    errors = customer_settings_errors(
+        settings, remove_secondary_therapists=remove_secondary_therapists
+    )
     if errors:
         raise ValidationError(errors)
     settings.full_clean()
     settings.save()
-    return settings
+    removed = 0
+    if customers_losing_secondary_therapist(settings):
+        removed = Customer.objects.filter(secondary_therapist__isnull=False).update(
+            secondary_therapist=None, version=F("version") + 1, updated=timezone.now()
+        )
+    return SettingsSaved(settings=settings, secondary_therapists_removed=removed)
 
 
-def customer_settings_errors(settings: CustomerSettings) -> dict[str, Any]:
+def customers_losing_secondary_therapist(settings: CustomerSettings) -> int:
+    """How many customers these (unsaved) settings take the secondary therapist from:
+    with "Only primary" nobody has one."""
+    if (
+        settings.secondary_therapist_choice
+        != CustomerSettings.SecondaryTherapistChoice.ONLY_PRIMARY
+    ):
+        return 0
+    return Customer.objects.filter(secondary_therapist__isnull=False).count()
+
+
+def customer_settings_errors(
+    settings: CustomerSettings, *, remove_secondary_therapists: bool = False
+) -> dict[str, Any]:
     """What is wrong with these (unsaved) settings given the data, by field; {} when nothing."""
     errors: dict[str, Any] = {}
+    losing = customers_losing_secondary_therapist(settings)
+    if losing and not remove_secondary_therapists:
+        errors["remove_secondary_therapists"] = ngettext(
+            "%(count)d customer has a secondary therapist. With “Only primary” nobody has "
+            "one: tick the box to take it off that customer, then press Update.",
+            "%(count)d customers have a secondary therapist. With “Only primary” nobody has "
+            "one: tick the box to take it off those %(count)d customers, then press Update.",
+            losing,
+        ) % {"count": losing}
     shared = shared_debtors()
     if shared and not settings.can_share_debtor:
         errors["can_share_debtor"] = format_html(

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -207,13 +208,26 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     current = CustomerSettings.load()
     form = CustomerSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in form.fields}
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.customer_settings_update(values=values)
+            saved = services.customer_settings_update(
+                values=values,
+                remove_secondary_therapists=form.cleaned_data["remove_secondary_therapists"],
+            )
         except ValidationError as error:
             show_service_errors(form, error)
         else:
             messages.success(request, "The customer settings have been updated.")
+            if removed := saved.secondary_therapists_removed:
+                messages.info(
+                    request,
+                    ngettext(
+                        "The secondary therapist was removed from %(count)d customer.",
+                        "The secondary therapist was removed from %(count)d customers.",
+                        removed,
+                    )
+                    % {"count": removed},
+                )
             return redirect("customers:settings")
     return render(request, "customers/settings_form.html", {"form": form})
 
