@@ -24,15 +24,29 @@ class Role:
 
 # Permissions only administrators hold, whatever apps a role covers.
 ADMINISTRATOR_ONLY = (
+    # Back-end › Customer and every page under it (calendars, extra fields) are set-up.
     "customers.add_customersettings",
     "customers.change_customersettings",
     "customers.delete_customersettings",
-    # Downloading the customer base is a data-protection decision, not daily work.
+    "customers.view_customersettings",
+    # Downloading the customer base is a data-protection decision, not daily work; the
+    # export log says who did it, and is read (and kept) by administrators only.
     "customers.export_customer",
+    "customers.view_customerexport",
     # Extra customer fields are part of the back-end set-up.
     "customers.add_extrafield",
     "customers.change_extrafield",
     "customers.delete_extrafield",
+    "customers.view_extrafield",
+    # So are the therapists' calendars (reservations pick from them without these).
+    "customers.add_calendar",
+    "customers.change_calendar",
+    "customers.delete_calendar",
+    "customers.view_calendar",
+    # Customer groups are defined in the admin; choosing one for a customer needs none.
+    "customers.add_customergroup",
+    "customers.change_customergroup",
+    "customers.delete_customergroup",
     # The audit permission: reading who looked at which records.
     "records.view_recordaccess",
 )

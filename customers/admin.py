@@ -36,6 +36,8 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 class CustomerSettingsAdminForm(forms.ModelForm):
+    remove_secondary_therapists = CustomerSettingsForm.base_fields["remove_secondary_therapists"]
+
     class Meta:
         model = CustomerSettings
         fields = CustomerSettingsForm.Meta.fields
@@ -44,8 +46,12 @@ class CustomerSettingsAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned  # the rules below need every field parsed
-        candidate = CustomerSettings(id=self.instance.id, **cleaned)
-        for field, error in services.customer_settings_errors(candidate).items():
+        values = {name: cleaned[name] for name in CustomerSettingsForm.Meta.fields}
+        candidate = CustomerSettings(id=self.instance.id, **values)
+        errors = services.customer_settings_errors(
+            candidate, remove_secondary_therapists=cleaned["remove_secondary_therapists"]
+        )
+        for field, error in errors.items():
             self.add_error(field, error)
         return cleaned
 
@@ -58,7 +64,11 @@ class CustomerSettingsAdmin(admin.ModelAdmin):
     form = CustomerSettingsAdminForm
 
     def save_model(self, request, obj, form, change):
-        services.customer_settings_update(values=form.cleaned_data)
+        values = {name: form.cleaned_data[name] for name in CustomerSettingsForm.Meta.fields}
+        services.customer_settings_update(
+            values=values,
+            remove_secondary_therapists=form.cleaned_data["remove_secondary_therapists"],
+        )
 
     def has_add_permission(self, request):
         return False

@@ -4,6 +4,7 @@ decide (customers.services)."""
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from config import crypto
@@ -25,6 +26,12 @@ OPTIONAL_FIELDS = {
     "secondary_therapist": "therapists_enabled",
 }
 
+
+# The empty choice of the therapist selects, in words (Django's default reads "---------").
+NO_THERAPIST = {
+    "primary": gettext_lazy("No primary therapist"),
+    "secondary": gettext_lazy("No secondary therapist"),
+}
 
 EXTRA_PREFIX = "extra_"
 NOT_ANSWERED = ("", "—")
@@ -115,7 +122,11 @@ class CustomerForm(forms.ModelForm):
                 self.fields[name].queryset = calendar_choices(
                     settings.therapist_calendars(role), getattr(self.instance, f"{name}_id")
                 )
-                self.fields[name].empty_label = "None"
+                self.fields[name].empty_label = NO_THERAPIST[role]
+        if "group" in self.fields:
+            self.fields["group"].empty_label = gettext_lazy("No group")
+            if not editing:
+                self.fields["group"].initial = settings.default_customer_group_id
         if settings.auto_customer_numbers:
             del self.fields["number"]
         if not settings.ssn_enabled:
@@ -195,6 +206,7 @@ SETTINGS_SECTIONS = [
             "date_of_birth_enabled",
             "gender_enabled",
             "group_selector_enabled",
+            "default_customer_group",
             "age_alert_enabled",
             "age_alert_age",
         ],
@@ -251,6 +263,13 @@ SETTINGS_SECTIONS = [
 
 
 class CustomerSettingsForm(forms.ModelForm):
+    # Asked for only when "Only primary" would take customers' secondary therapists away
+    # (customers.services.customer_settings_update says how many).
+    remove_secondary_therapists = forms.BooleanField(
+        label=gettext_lazy("Remove the secondary therapist from these customers"),
+        required=False,
+    )
+
     class Meta:
         model = CustomerSettings
         fields = [name for _, _, names in SETTINGS_SECTIONS for name in names]
@@ -260,11 +279,20 @@ class CustomerSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["primary_therapist_calendar"].empty_label = "All calendars"
         self.fields["secondary_debtor_group"].empty_label = "Any debtor group"
+        self.fields["default_customer_group"].empty_label = gettext_lazy("No group")
         self.fields["secondary_therapist_calendar"].empty_label = "—"
 
     def sections(self):
         for heading, note, names in SETTINGS_SECTIONS:
-            yield heading, note, [self[name] for name in names]
+            fields = [self[name] for name in names]
+            if heading == "Therapists" and self.asks_secondary_removal:
+                fields.append(self["remove_secondary_therapists"])
+            yield heading, note, fields
+
+    @property
+    def asks_secondary_removal(self) -> bool:
+        field = self["remove_secondary_therapists"]
+        return bool(field.errors) or (self.is_bound and bool(field.value()))
 
 
 class SsnLookupForm(forms.Form):
@@ -380,7 +408,7 @@ class ReservationForm(forms.ModelForm):
                 self.fields[name] = forms.ModelChoiceField(
                     queryset=calendar_choices(settings.therapist_calendars(role), current),
                     required=False,
-                    empty_label="None",
+                    empty_label=NO_THERAPIST[role],
                     initial=current,
                     label=f"{customer.name}'s {role} therapist",
                 )

@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from customers.models import Customer, CustomerSettings, ExtraField, Reservation
 
@@ -137,8 +139,22 @@ register_tab(
 
 
 def _reservations_lost(customer: Customer) -> list[str]:
-    count = customer.reservations.count()
-    return [f"{count} reservation(s) and appointment request(s)"] if count else []
+    counts = customer.reservations.aggregate(
+        requests=Count("id", filter=Q(status=Reservation.Status.REQUESTED)),
+        booked=Count("id", filter=~Q(status=Reservation.Status.REQUESTED)),
+    )
+    requests, booked = counts["requests"], counts["booked"]
+    lines = []
+    if booked:
+        lines.append(
+            ngettext("%(count)d reservation", "%(count)d reservations", booked) % {"count": booked}
+        )
+    if requests:
+        lines.append(
+            ngettext("%(count)d appointment request", "%(count)d appointment requests", requests)
+            % {"count": requests}
+        )
+    return lines
 
 
 register_deletion_consequence(_reservations_lost)

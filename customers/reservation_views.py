@@ -81,7 +81,8 @@ def reservation_decline_view(request, reservation_id):
 
 @permission_required("customers.view_reservation", raise_exception=True)
 def reservations_print(request, customer_id):
-    """The customer's reservations to print. "Print reservations" decides whether the
+    """The customer's booked reservations to print, and apart from them the portal
+    requests still waiting to be booked. "Print reservations" decides whether the
     customer's extra fields and their customer record (number, contact details, date of
     birth) are printed, and whether only the start time is shown."""
     customer = get_object_or_404(Customer.objects.for_profile(), pk=customer_id)
@@ -89,14 +90,17 @@ def reservations_print(request, customer_id):
     extra = []
     if settings.print_reservations_extra_fields:
         extra = ExtraField.objects.shown_for(customer)
-    reservations = customer.reservations.select_related("calendar").exclude(
-        status=Reservation.Status.CANCELLED
+    reservations = customer.reservations.select_related("calendar")
+    # A portal request is not an appointment until staff book it: printed apart, labelled.
+    booked = reservations.exclude(
+        status__in=[Reservation.Status.CANCELLED, Reservation.Status.REQUESTED]
     )
     context = {
         "customer": customer,
         "settings": settings,
         "extra_values": extra,
-        "upcoming": list(reservations.upcoming()),
-        "past": list(reservations.past()[:50]),
+        "upcoming": list(booked.upcoming()),
+        "past": list(booked.past()[:50]),
+        "requests": list(reservations.requested().upcoming()),
     }
     return render(request, "customers/reservations_print.html", context)

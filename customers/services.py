@@ -11,9 +11,24 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, ProtectedError
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Max,
+    OuterRef,
+    ProtectedError,
+    QuerySet,
+    Subquery,
+    UUIDField,
+    Value,
+    When,
+)
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config import crypto
 from customers.extra_fields import extra_values_apply
@@ -156,7 +171,12 @@ def _next_free_number(settings: CustomerSettings) -> int:
 def customer_create(*, change: CustomerChange, number: int | None = None) -> Customer:
     """Create a customer. `number` is used only when automatic numbering is off."""
     settings = _locked_settings()
-    customer = Customer(**_allowed_fields(change.fields, settings))
+    fields = _allowed_fields(change.fields, settings)
+    customer = Customer(**fields)
+    if "group" not in fields:
+        # With the selector off (or from an import that names none) a new customer still
+        # gets the clinic's default group: the selector only decides who may change it.
+        customer.group_id = settings.default_customer_group_id
     if settings.auto_customer_numbers:
         customer.number = _next_free_number(settings)
         settings.next_customer_number = customer.number + 1
@@ -254,23 +274,65 @@ def ssn_duplicates() -> list[list[Customer]]:
     return list(groups.values())
 
 
+@dataclass(frozen=True)
+class SettingsSaved:
+    settings: CustomerSettings
+    secondary_therapists_removed: int = 0
+
+
 @transaction.atomic
-def customer_settings_update(*, values: dict[str, Any]) -> CustomerSettings:
-    """Save the back-end settings, refusing combinations the data does not allow."""
+def customer_settings_update(
+    *, values: dict[str, Any], remove_secondary_therapists: bool = False
+) -> SettingsSaved:
+    """Save the back-end settings, refusing combinations the data does not allow.
+
+    "Only primary" means customers have no secondary therapist: saving it takes the
+    secondary therapist off every customer who has one, which the caller must confirm
+    with `remove_secondary_therapists` after being told how many (the refusal says so).
+    """
     settings = _locked_settings()
     for name, value in values.items():
         setattr(settings, name, value)
-    errors = customer_settings_errors(settings)
+    errors = customer_settings_errors(
+        settings, remove_secondary_therapists=remove_secondary_therapists
+    )
     if errors:
         raise ValidationError(errors)
     settings.full_clean()
     settings.save()
-    return settings
+    removed = 0
+    if customers_losing_secondary_therapist(settings):
+        removed = Customer.objects.filter(secondary_therapist__isnull=False).update(
+            secondary_therapist=None, version=F("version") + 1, updated=timezone.now()
+        )
+    return SettingsSaved(settings=settings, secondary_therapists_removed=removed)
 
 
-def customer_settings_errors(settings: CustomerSettings) -> dict[str, Any]:
+def customers_losing_secondary_therapist(settings: CustomerSettings) -> int:
+    """How many customers these (unsaved) settings take the secondary therapist from:
+    with "Only primary" nobody has one."""
+    if (
+        settings.secondary_therapist_choice
+        != CustomerSettings.SecondaryTherapistChoice.ONLY_PRIMARY
+    ):
+        return 0
+    return Customer.objects.filter(secondary_therapist__isnull=False).count()
+
+
+def customer_settings_errors(
+    settings: CustomerSettings, *, remove_secondary_therapists: bool = False
+) -> dict[str, Any]:
     """What is wrong with these (unsaved) settings given the data, by field; {} when nothing."""
     errors: dict[str, Any] = {}
+    losing = customers_losing_secondary_therapist(settings)
+    if losing and not remove_secondary_therapists:
+        errors["remove_secondary_therapists"] = ngettext(
+            "%(count)d customer has a secondary therapist. With “Only primary” nobody has "
+            "one: tick the box to take it off that customer, then press Update.",
+            "%(count)d customers have a secondary therapist. With “Only primary” nobody has "
+            "one: tick the box to take it off those %(count)d customers, then press Update.",
+            losing,
+        ) % {"count": losing}
     shared = shared_debtors()
     if shared and not settings.can_share_debtor:
         errors["can_share_debtor"] = format_html(
@@ -337,19 +399,63 @@ def shared_debtors() -> list[Debtor]:
     )
 
 
-def _check_debtor_may_be_taken(debtor: Debtor, *, customer: Customer, settings) -> None:
-    others = Customer.objects.filter(debtor=debtor).exclude(id=customer.id).order_by("number")
-    holder = others.first()
-    if holder is None:
-        return
+def debtors_with_sharing(
+    debtors: QuerySet[Debtor], *, customer: Customer, settings: CustomerSettings
+) -> QuerySet[Debtor]:
+    """`debtors`, each annotated with `taken_by_id`: the (first, by number) other customer
+    it pays for when the sharing settings keep it from paying for `customer` too, else None.
+
+    The one statement of the sharing rule: the debtor chooser marks these debtors as
+    unavailable, and customer_set_debtor refuses them.
+    """
+    others = Customer.objects.filter(debtor=OuterRef("pk")).exclude(id=customer.id)
+    holder = Subquery(others.order_by("number").values("id")[:1])
     if not settings.can_share_debtor:
-        reason = "Debtors cannot be shared"
-    elif settings.share_debtor_must_be_activated and not debtor.can_be_shared:
-        reason = "This debtor is not ticked “can be shared”"
+        taken_by = holder
+    elif settings.share_debtor_must_be_activated:
+        taken_by = Case(When(can_be_shared=False, then=holder), default=None)
     else:
+        taken_by = Value(None, output_field=UUIDField())
+    return debtors.annotate(taken_by_id=taken_by)
+
+
+def debtor_sharing_refusal(settings: CustomerSettings) -> str:
+    """Why a debtor with a `taken_by_id` (debtors_with_sharing) cannot be chosen."""
+    if not settings.can_share_debtor:
+        return _("Debtors cannot be shared")
+    return _("This debtor is not ticked “can be shared”")
+
+
+@dataclass(frozen=True)
+class DebtorChoice:
+    debtor: Debtor
+    taken_by: Customer | None  # set: the debtor cannot be chosen, it already pays for them
+
+
+def debtor_choices(
+    debtors: QuerySet[Debtor], *, customer: Customer, settings: CustomerSettings, limit: int
+) -> list[DebtorChoice]:
+    """The first `limit` of `debtors` to offer as the customer's debtor, each with the
+    customer that keeps it from being chosen (two queries, whatever `limit`)."""
+    rows = list(debtors_with_sharing(debtors, customer=customer, settings=settings)[:limit])
+    holders = Customer.objects.in_bulk({row.taken_by_id for row in rows if row.taken_by_id})
+    return [DebtorChoice(debtor=row, taken_by=holders.get(row.taken_by_id)) for row in rows]
+
+
+def _check_debtor_may_be_taken(debtor: Debtor, *, customer: Customer, settings) -> None:
+    one = Debtor.objects.filter(pk=debtor.pk)
+    with_sharing = debtors_with_sharing(one, customer=customer, settings=settings)
+    taken_by_id = with_sharing.values_list("taken_by_id", flat=True).get()
+    if taken_by_id is None:
         return
+    holder = Customer.objects.get(id=taken_by_id)
     raise ValidationError(
-        format_html("{}: {} already pays for {}.", reason, debtor.name, _customer_link(holder)),
+        format_html(
+            "{}: {} already pays for {}.",
+            debtor_sharing_refusal(settings),
+            debtor.name,
+            _customer_link(holder),
+        ),
         code="debtor_taken",
     )
 
@@ -365,6 +471,12 @@ def customer_set_debtor(
     """
     settings = _locked_settings()
     current = Customer.objects.select_for_update().get(id=customer.id)
+    if secondary and not settings.secondary_debtor_enabled:
+        # Removing counts too: a switched-off feature keeps its stored value.
+        raise ValidationError(
+            _("The %(label)s is switched off.") % {"label": settings.secondary_debtor_field_name},
+            code="disabled",
+        )
     if debtor is not None:
         refuse_if_erased(current)
         # Re-read under a row lock: the debtor may have been edited (unticked "can be
@@ -378,8 +490,6 @@ def customer_set_debtor(
             raise ValidationError(f"{debtor.name} is inactive.", code="inactive")
         if secondary:
             label = settings.secondary_debtor_field_name
-            if not settings.secondary_debtor_enabled:
-                raise ValidationError(f"The {label} is switched off.", code="disabled")
             group = settings.secondary_debtor_group
             if group is not None and debtor.group_id != group.id:
                 raise ValidationError(

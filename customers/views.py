@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -250,13 +251,26 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     current = CustomerSettings.load()
     form = CustomerSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in form.fields}
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.customer_settings_update(values=values)
+            saved = services.customer_settings_update(
+                values=values,
+                remove_secondary_therapists=form.cleaned_data["remove_secondary_therapists"],
+            )
         except ValidationError as error:
             show_service_errors(form, error)
         else:
             messages.success(request, "The customer settings have been updated.")
+            if removed := saved.secondary_therapists_removed:
+                messages.info(
+                    request,
+                    ngettext(
+                        "The secondary therapist was removed from %(count)d customer.",
+                        "The secondary therapist was removed from %(count)d customers.",
+                        removed,
+                    )
+                    % {"count": removed},
+                )
             return redirect("customers:settings")
     return render(request, "customers/settings_form.html", {"form": form})
 
@@ -287,6 +301,8 @@ def customer_debtor(request: HttpRequest, customer_id) -> HttpResponse:
             )
         except ValidationError as error:
             messages.error(request, error.messages[0])
+            if error.code == "disabled":  # the chooser itself is gone (404)
+                return redirect("customers:detail", customer.id)
             return redirect(f"{request.path}?role={role}")
         messages.success(request, f"{label} {'set to ' + debtor.name if debtor else 'removed'}.")
         return redirect("customers:detail", customer.id)
@@ -294,15 +310,23 @@ def customer_debtor(request: HttpRequest, customer_id) -> HttpResponse:
     if role == "secondary" and not settings.secondary_debtor_enabled:
         raise Http404("The secondary debtor is switched off.")
     query = request.GET.get("q", "").strip()
-    choices = Debtor.objects.for_list().filter(active=True).search(query)
-    if role == "secondary" and settings.secondary_debtor_group_id:
-        choices = choices.filter(group_id=settings.secondary_debtor_group_id)
+    debtors = Debtor.objects.for_list().filter(active=True).search(query)
+    if role == "secondary":
+        # The sharing rules are the debtor's; the secondary debtor has its group instead.
+        if settings.secondary_debtor_group_id:
+            debtors = debtors.filter(group_id=settings.secondary_debtor_group_id)
+        choices = [services.DebtorChoice(debtor, None) for debtor in debtors[:DEBTOR_CHOICES_SHOWN]]
+    else:
+        choices = services.debtor_choices(
+            debtors, customer=customer, settings=settings, limit=DEBTOR_CHOICES_SHOWN
+        )
     context = {
         "customer": customer,
         "settings": settings,
         "role": role,
         "query": query,
-        "choices": choices[:DEBTOR_CHOICES_SHOWN],
+        "choices": choices,
+        "sharing_refusal": services.debtor_sharing_refusal(settings),
         "label": label,
     }
     template = "customers/customer_debtor.html"

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import ngettext
 
 from debtors.models import Debtor
 from debtors.usage import DebtorUser, activation_required, debtor_users
@@ -91,8 +92,12 @@ def debtor_group_delete(*, group) -> None:
     count = group.debtors.count()
     if count:
         raise ValidationError(
-            f"{group.name} still holds {count} debtor{'s' if count != 1 else ''}: "
-            "move them to another group first.",
+            ngettext(
+                "%(group)s still holds %(count)d debtor: move it to another group first.",
+                "%(group)s still holds %(count)d debtors: move them to another group first.",
+                count,
+            )
+            % {"group": group.name, "count": count},
             code="in_use",
         )
     try:

@@ -254,6 +254,9 @@ class Customer(models.Model):
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
     def is_below_alert_age(self, settings) -> bool:
-        """Whether the age alert icon shows (the setting is on and the customer is younger)."""
+        """Whether the age alert icon shows: the setting is on and the customer is younger.
+        The icon tells the age, so it stays away while date of birth is switched off."""
+        if not (settings.age_alert_enabled and settings.date_of_birth_enabled):
+            return False
         age = self.age()
-        return settings.age_alert_enabled and age is not None and age < settings.age_alert_age
+        return age is not None and age < settings.age_alert_age

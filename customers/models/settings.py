@@ -8,6 +8,7 @@ Each field's verbose name and help text are the label and the one-line explanati
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 SINGLETON_ID = 1
 
@@ -66,6 +67,18 @@ class CustomerSettings(models.Model):
         default=True,
         help_text="Show a customer group selector under customer information, so a customer "
         "can be moved to another group.",
+    )
+    default_customer_group = models.ForeignKey(
+        "customers.CustomerGroup",
+        verbose_name=_("Default customer group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "The group every new customer starts in. With the selector off, customers stay "
+            "in it (empty: no group)."
+        ),
     )
 
     # Customer record (the records add-on)

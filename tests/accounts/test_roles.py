@@ -41,3 +41,36 @@ def test_sync_roles_restores_a_permission_removed_by_hand(db):
     therapists.permissions.remove(Permission.objects.get(codename="view_customer"))
     sync_roles()
     assert therapists.permissions.filter(codename="view_customer").exists()
+
+
+BACK_END_PERMISSIONS = [
+    "customers.view_customersettings",
+    "customers.change_customersettings",
+    "customers.view_calendar",
+    "customers.add_calendar",
+    "customers.change_calendar",
+    "customers.delete_calendar",
+    "customers.view_extrafield",
+    "customers.add_extrafield",
+    "customers.view_customerexport",
+    "customers.add_customergroup",
+]
+
+
+@pytest.mark.parametrize("permission", BACK_END_PERMISSIONS)
+@pytest.mark.parametrize("role_user", ["therapist", "receptionist"])
+def test_back_end_permissions_are_for_administrators_only(request, role_user, permission):
+    user = request.getfixturevalue(role_user)
+    assert not user.has_perm(permission)
+    assert request.getfixturevalue("administrator").has_perm(permission)
+
+
+@pytest.mark.parametrize("role_user", ["therapist", "receptionist"])
+def test_back_end_pages_refuse_therapists_and_reception(request, client_for, role_user):
+    from customers.models import Calendar
+
+    client = client_for(request.getfixturevalue(role_user))
+    for url in ("/customers/calendars/", "/customers/calendars/new/", "/customers/fields/"):
+        assert client.get(url).status_code == 403, url
+    assert client.post("/customers/calendars/new/", {"name": "Mine"}).status_code == 403
+    assert not Calendar.objects.exists()

@@ -248,3 +248,91 @@ def test_own_debtor_twice_makes_only_one_debtor(client):
     response = client.post(f"/customers/{customer.id}/own-debtor/", follow=True)
     assert "Anna Jensen already has a debtor." in response.content.decode()
     assert Debtor.objects.count() == 1
+
+
+def test_a_switched_off_secondary_debtor_cannot_be_removed_by_a_direct_post(
+    client, customer_settings
+):
+    customer_settings(secondary_debtor_enabled=False, secondary_debtor_field_name="Insurer")
+    insurer = DebtorFactory(name="Tryg")
+    customer = CustomerFactory(secondary_debtor=insurer)
+    response = client.post(
+        f"/customers/{customer.id}/debtor/", {"debtor": "", "role": "secondary"}, follow=True
+    )
+    assert "The Insurer is switched off." in response.content.decode()
+    assert Customer.objects.get().secondary_debtor == insurer
+
+
+def _offered(client, customer, query=""):
+    """(name, choosable, row text) of each debtor the chooser lists."""
+    import re
+
+    content = client.get(f"/customers/{customer.id}/debtor/", {"q": query}).content.decode()
+    rows = re.findall(r'<li class="list-group-item.*?</li>', content, re.S)
+    return {
+        re.search(r"<span(?: class=\"[^\"]*\")?>([^<]+)</span>", row).group(1): (
+            'name="debtor"' in row,
+            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", row)),
+        )
+        for row in rows
+    }
+
+
+def test_the_chooser_marks_debtors_that_must_be_activated_as_unavailable(client, customer_settings):
+    customer_settings(can_share_debtor=True, share_debtor_must_be_activated=True)
+    unticked = DebtorFactory(name="Fjord A/S", can_be_shared=False)
+    ticked = DebtorFactory(name="Tryg", can_be_shared=True)
+    DebtorFactory(name="Unused ApS", can_be_shared=False)
+    holder = CustomerFactory(first_name="Anna", last_name="Jensen", debtor=unticked)
+    CustomerFactory(debtor=ticked)
+    customer = CustomerFactory()
+    offered = _offered(client, customer)
+    assert offered["Tryg"][0] is True
+    assert offered["Unused ApS"][0] is True
+    choosable, text = offered["Fjord A/S"]
+    assert choosable is False
+    assert "Unavailable" in text
+    reason = "This debtor is not ticked “can be shared”"
+    assert f"{reason}: already pays for Anna Jensen ({holder.number})." in text
+
+
+def test_the_chooser_marks_every_debtor_in_use_as_unavailable_without_sharing(
+    client, customer_settings
+):
+    customer_settings(can_share_debtor=False)
+    used = DebtorFactory(name="Fjord A/S")
+    CustomerFactory(debtor=used)
+    own = DebtorFactory(name="Own ApS")
+    customer = CustomerFactory(debtor=own)
+    offered = _offered(client, customer)
+    assert offered["Fjord A/S"][0] is False
+    assert "Debtors cannot be shared: already pays for" in offered["Fjord A/S"][1]
+    assert offered["Own ApS"][0] is True  # its own debtor stays choosable
+
+
+def test_the_chooser_and_the_server_apply_one_sharing_rule(customer_settings):
+    from customers.services import debtors_with_sharing
+
+    for can_share, must_activate in [(False, False), (True, False), (True, True)]:
+        settings = customer_settings(
+            can_share_debtor=can_share, share_debtor_must_be_activated=must_activate
+        )
+        Customer.objects.all().delete()
+        Debtor.objects.all().delete()
+        debtors = [DebtorFactory(can_be_shared=shared) for shared in (False, True)]
+        for debtor in debtors:
+            CustomerFactory(debtor=debtor)
+        customer = CustomerFactory()
+        marked = {
+            debtor.pk: debtor.taken_by_id is not None
+            for debtor in debtors_with_sharing(
+                Debtor.objects.all(), customer=customer, settings=settings
+            )
+        }
+        for debtor in debtors:
+            try:
+                customer_set_debtor(customer=customer, debtor=debtor)
+                refused = False
+            except ValidationError:
+                refused = True
+            assert refused == marked[debtor.pk], (can_share, must_activate, debtor.can_be_shared)

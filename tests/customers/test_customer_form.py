@@ -174,3 +174,70 @@ def test_staff_without_permission_cannot_create_or_edit(request, client_for, rol
     assert client.post(CREATE_URL, _form_data()).status_code == 403
     assert client.post(_edit_url(customer), _form_data(customer, city="X")).status_code == 403
     assert Customer.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "setting"),
+    [
+        ("date_of_birth", "date_of_birth_enabled"),
+        ("gender", "gender_enabled"),
+        ("group", "group_selector_enabled"),
+        ("primary_therapist", "therapists_enabled"),
+        ("secondary_therapist", "therapists_enabled"),
+    ],
+)
+def test_an_empty_post_for_a_switched_off_field_keeps_the_stored_value(
+    client, customer_settings, field, setting
+):
+    from customers.models import Calendar
+
+    stored = {
+        "date_of_birth": date(2001, 2, 3),
+        "gender": "female",
+        "group": CustomerGroupFactory(name="Physio"),
+        "primary_therapist": Calendar.objects.create(name="Maja"),
+        "secondary_therapist": Calendar.objects.create(name="Karl"),
+    }[field]
+    customer = CustomerFactory(**{field: stored})
+    customer_settings(**{setting: False})
+    client.post(_edit_url(customer), _form_data(customer, **{field: ""}))
+    assert getattr(Customer.objects.get(), field) == stored
+
+
+def test_with_the_selector_off_new_customers_get_the_default_group(client, customer_settings):
+    physio = CustomerGroupFactory(name="Physio")
+    customer_settings(group_selector_enabled=False, default_customer_group=physio)
+    client.post(CREATE_URL, _form_data(group=CustomerGroupFactory(name="Psychology").id))
+    assert Customer.objects.get().group == physio
+
+
+def test_with_the_selector_on_the_default_group_is_preselected_and_can_be_changed(
+    client, customer_settings
+):
+    physio = CustomerGroupFactory(name="Physio")
+    psychology = CustomerGroupFactory(name="Psychology")
+    customer_settings(group_selector_enabled=True, default_customer_group=physio)
+    form = client.get(CREATE_URL).content.decode()
+    assert f'<option value="{physio.id}" selected>Physio</option>' in form
+    client.post(CREATE_URL, _form_data(group=psychology.id))
+    assert Customer.objects.get().group == psychology
+
+
+def test_a_customer_created_without_a_group_by_code_gets_the_default_group(customer_settings):
+    from customers.services import CustomerChange, customer_create
+
+    physio = CustomerGroupFactory(name="Physio")
+    customer_settings(group_selector_enabled=True, default_customer_group=physio)
+    customer = customer_create(change=CustomerChange(fields={"first_name": "Imported"}))
+    assert customer.group == physio
+
+
+def test_the_default_group_is_chosen_on_the_settings_page(client_for, administrator):
+    from customers.models import CustomerSettings
+    from tests.customers.test_settings_page import _post_values
+
+    physio = CustomerGroupFactory(name="Physio")
+    client = client_for(administrator)
+    assert "Default customer group" in client.get("/customers/settings/").content.decode()
+    client.post("/customers/settings/", _post_values(default_customer_group=physio.id))
+    assert CustomerSettings.load().default_customer_group == physio

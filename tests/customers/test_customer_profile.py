@@ -82,3 +82,12 @@ def test_profile_query_count_is_fixed(client, django_assert_max_num_queries):
 
 def test_unknown_customer_gives_404(client, db):
     assert client.get("/customers/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_no_age_alert_while_date_of_birth_is_switched_off(client, customer_settings):
+    customer_settings(age_alert_enabled=True, age_alert_age=18, date_of_birth_enabled=False)
+    child = CustomerFactory(date_of_birth=date.today().replace(year=date.today().year - 10))
+    for url in (f"/customers/{child.id}/", "/customers/"):
+        content = client.get(url).content.decode()
+        assert "age-alert" not in content
+        assert "10 yrs" not in content

@@ -221,3 +221,34 @@ def test_the_service_refuses_a_newly_chosen_inactive_calendar(customer, calendar
     with pytest.raises(ValidationError, match="This calendar is inactive"):
         reservation_save(reservation=reservation)
     assert not customer.reservations.exists()
+
+
+def test_print_lists_portal_requests_apart_from_upcoming_reservations(printed, customer):
+    Reservation.objects.create(
+        customer=customer,
+        service="Requested massage",
+        start=timezone.now() + timedelta(days=1),
+        status=Reservation.Status.REQUESTED,
+    )
+    html = printed()
+    upcoming, _, rest = html.partition("Requested in the customer portal, not booked yet")
+    upcoming = upcoming.partition(">Upcoming</h2>")[2]
+    assert "Back care" in upcoming
+    assert "Requested massage" not in upcoming
+    requests, _, earlier = rest.partition(">Earlier</h2>")
+    assert "Requested massage" in requests
+    assert "Requested massage" not in earlier
+
+
+def test_the_delete_warning_counts_reservations_and_requests_in_words(
+    client_for, administrator, customer, calendar
+):
+    start = timezone.now() + timedelta(days=1)
+    customer.reservations.create(service="Back care", calendar=calendar, start=start)
+    for service in ("Massage", "Check-up"):
+        customer.reservations.create(service=service, start=start, status="requested")
+    page = client_for(administrator).get(reverse("customers:delete", args=[customer.pk]))
+    content = page.content.decode()
+    assert "<li>1 reservation</li>" in content
+    assert "<li>2 appointment requests</li>" in content
+    assert "(s)" not in content

@@ -162,3 +162,96 @@ def test_staff_without_the_permission_cannot_keep_calendars(client_for, nobody):
     assert client.post(reverse("customers:calendar_create"), {"name": "x"}).status_code == 403
     assert not Calendar.objects.exists()
     assert Customer.objects.count() == 0
+
+
+def test_the_empty_choice_says_there_is_no_therapist(staff, calendars, customer_settings):
+    customer_settings(therapists_enabled=True)
+    customer = CustomerFactory()
+    content = staff.get(_edit_url(customer)).content.decode()
+    assert '<option value="" selected>No primary therapist</option>' in content
+    assert '<option value="" selected>No secondary therapist</option>' in content
+    booking = staff.get(reverse("customers:reservation_create", args=[customer.pk]))
+    assert '<option value="" selected>No secondary therapist</option>' in booking.content.decode()
+    assert ">None</option>" not in booking.content.decode()
+
+
+def test_the_calendar_list_counts_customers_in_singular_and_plural(
+    client_for, administrator, calendars
+):
+    CustomerFactory(primary_therapist=calendars["Maja"])
+    CustomerFactory.create_batch(2, primary_therapist=calendars["Karl"])
+    content = client_for(administrator).get("/customers/calendars/").content.decode()
+    assert "<td>1 customer</td>" in content
+    assert "<td>2 customers</td>" in content
+    assert "<td>0 customers</td>" in content
+
+
+def test_under_only_primary_the_profile_shows_no_secondary_therapist(
+    staff, calendars, customer_settings
+):
+    customer_settings(therapists_enabled=True)
+    customer = CustomerFactory(secondary_therapist=calendars["Karl"])
+    customer_settings(secondary_therapist_choice="only_primary")
+    content = staff.get(f"/customers/{customer.id}/").content.decode()
+    assert "Secondary therapist" not in content
+    assert "Karl" not in content
+
+
+def test_only_primary_asks_before_taking_secondary_therapists_away(
+    client_for, administrator, calendars, customer_settings
+):
+    from customers.models import CustomerSettings
+    from tests.customers.test_settings_page import _post_values
+
+    customer_settings(therapists_enabled=True)
+    CustomerFactory.create_batch(2, secondary_therapist=calendars["Karl"])
+    untouched = CustomerFactory(primary_therapist=calendars["Maja"])
+    client = client_for(administrator)
+    data = _post_values(secondary_therapist_choice="only_primary")
+
+    asked = client.post("/customers/settings/", data).content.decode()
+    assert "2 customers have a secondary therapist." in asked
+    assert 'name="remove_secondary_therapists"' in asked
+    assert CustomerSettings.load().secondary_therapist_choice == "all"
+    assert Customer.objects.filter(secondary_therapist__isnull=False).count() == 2
+
+    data["remove_secondary_therapists"] = "on"
+    saved = client.post("/customers/settings/", data, follow=True).content.decode()
+    assert "The secondary therapist was removed from 2 customers." in saved
+    assert CustomerSettings.load().secondary_therapist_choice == "only_primary"
+    assert not Customer.objects.filter(secondary_therapist__isnull=False).exists()
+    untouched.refresh_from_db()
+    assert untouched.primary_therapist.name == "Maja"
+
+
+def test_only_primary_saves_without_asking_when_nobody_has_a_secondary_therapist(
+    client_for, administrator, customer_settings
+):
+    from customers.models import CustomerSettings
+    from tests.customers.test_settings_page import _post_values
+
+    client = client_for(administrator)
+    assert (
+        'name="remove_secondary_therapists"'
+        not in client.get("/customers/settings/").content.decode()
+    )
+    client.post("/customers/settings/", _post_values(secondary_therapist_choice="only_primary"))
+    assert CustomerSettings.load().secondary_therapist_choice == "only_primary"
+
+
+def test_the_admin_asks_the_same_before_taking_secondary_therapists_away(
+    client_for, administrator, calendars, customer_settings
+):
+    from customers.models import CustomerSettings
+    from tests.customers.test_settings_page import _post_values
+
+    customer_settings(therapists_enabled=True)
+    CustomerFactory(secondary_therapist=calendars["Karl"])
+    url = "/admin/customers/customersettings/1/change/"
+    data = _post_values(secondary_therapist_choice="only_primary")
+    asked = client_for(administrator).post(url, data).content.decode()
+    assert "1 customer has a secondary therapist." in asked
+    assert CustomerSettings.load().secondary_therapist_choice == "all"
+    client_for(administrator).post(url, data | {"remove_secondary_therapists": "on"})
+    assert CustomerSettings.load().secondary_therapist_choice == "only_primary"
+    assert Customer.objects.get().secondary_therapist is None

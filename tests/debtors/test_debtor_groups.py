@@ -37,7 +37,7 @@ def test_group_with_debtors_is_not_deleted(client):
     group = DebtorGroupFactory(name="Insurers")
     DebtorFactory(group=group)
     response = client.post(f"/debtors/groups/{group.pk}/delete/", follow=True)
-    assert "Insurers still holds 1 debtor: move them to another group first." in (
+    assert "Insurers still holds 1 debtor: move it to another group first." in (
         response.content.decode()
     )
     assert DebtorGroup.objects.exists()
