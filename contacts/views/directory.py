@@ -284,8 +284,11 @@ def category_import(request: HttpRequest, category_id: int) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
-        preview = transfer.read_csv(form.cleaned_data["file"])
-        if preview.rows:
+        try:
+            preview = transfer.read_csv(form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
             # The checked file waits in the session (stored in the database, so any app
             # server can take the confirmation) until the user imports or leaves it.
             request.session[IMPORT_SESSION_KEY] = {
@@ -304,7 +307,13 @@ def category_import_confirm(request: HttpRequest, category_id: int) -> HttpRespo
     if not pending or pending.get("category") != category.pk:
         messages.error(request, "Upload the file again: the checked file is no longer here.")
         return redirect("contacts:category_import", category.pk)
-    preview = transfer.read_csv(pending["text"])
+    try:
+        preview = transfer.read_csv(pending["text"])
+    except ValidationError:
+        # Checked when uploaded; only a change to the rules since then gets here.
+        del request.session[IMPORT_SESSION_KEY]
+        messages.error(request, "Upload the file again: the checked file is no longer here.")
+        return redirect("contacts:category_import", category.pk)
     if preview.bad and not request.POST.get("skip_bad_rows"):
         messages.error(
             request,
