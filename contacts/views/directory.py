@@ -1,4 +1,12 @@
-"""Staff pages of the contact directory and a customer's Contacts tab."""
+"""Staff pages of the contact directory and a customer's Contacts tab.
+
+They all exist only while "Show contacts" is on in Back-end › Customer (@contacts_shown):
+the setting switches the directory on for the clinic (shared/seeds/001_*, "See Contacts").
+A customer's own contact persons (contacts.views.persons) do not depend on it.
+"""
+
+from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -40,11 +48,16 @@ def _to_contacts_tab(customer: Customer) -> HttpResponse:
     return redirect(tab_url(customer.id, "contacts"))
 
 
-def _get_customer_with_contacts_shown(request: HttpRequest, customer_id) -> Customer:
-    """The customer, when "Show contacts" is on: the tab and its actions exist only then."""
-    if not CustomerSettings.for_request(request).show_contacts:
-        raise Http404("Contacts are switched off in Back-end › Customer.")
-    return get_object_or_404(Customer, id=customer_id)
+def contacts_shown(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The view answers 404 while "Show contacts" is off, whoever asks."""
+
+    @wraps(view)
+    def shown_only(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not CustomerSettings.for_request(request).show_contacts:
+            raise Http404("Contacts are switched off in Back-end › Customer.")
+        return view(request, *args, **kwargs)
+
+    return shown_only
 
 
 def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
@@ -57,6 +70,7 @@ def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
     return {"contact_links": links, "category_form": CategoryForm()}
 
 
+@contacts_shown
 @permission_required("contacts.view_contactcategory", raise_exception=True)
 def directory(request: HttpRequest) -> HttpResponse:
     """The staff Contacts section: every category, with how many contacts it holds."""
@@ -76,6 +90,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "contacts/directory.html", context)
 
 
+@contacts_shown
 @require_POST
 @permission_required("contacts.add_contactcategory", raise_exception=True)
 def category_create(request: HttpRequest) -> HttpResponse:
@@ -92,6 +107,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
     return redirect(_with_customer(reverse("contacts:category", args=[category.pk]), customer))
 
 
+@contacts_shown
 @permission_required("contacts.view_contactcategory", raise_exception=True)
 def category_detail(request: HttpRequest, category_id: int) -> HttpResponse:
     """The "Edit category" page: rename at the top, contacts below, delete at the bottom."""
@@ -117,6 +133,7 @@ def category_detail(request: HttpRequest, category_id: int) -> HttpResponse:
     return render(request, "contacts/category_detail.html", context)
 
 
+@contacts_shown
 @permission_required("contacts.delete_contactcategory", raise_exception=True)
 def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
@@ -139,6 +156,7 @@ def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
     return render(request, "contacts/category_confirm_delete.html", context)
 
 
+@contacts_shown
 @permission_required("contacts.add_contact", raise_exception=True)
 def contact_create(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
@@ -160,6 +178,7 @@ def contact_create(request: HttpRequest, category_id: int) -> HttpResponse:
     return render(request, "contacts/contact_form.html", context)
 
 
+@contacts_shown
 @permission_required("contacts.change_contact", raise_exception=True)
 def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = get_object_or_404(Contact.objects.select_related("category"), pk=contact_id)
@@ -175,6 +194,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     return render(request, "contacts/contact_form.html", context | {"customer": customer})
 
 
+@contacts_shown
 @permission_required("contacts.delete_contact", raise_exception=True)
 def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
     """Delete a directory contact, after a warning that says on how many customers'
@@ -196,6 +216,7 @@ def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
     return render(request, "contacts/contact_confirm_delete.html", context)
 
 
+@contacts_shown
 @permission_required(["contacts.view_contact", "customers.view_customer"], raise_exception=True)
 def contact_customers(request: HttpRequest, contact_id: int) -> HttpResponse:
     """The customers whose profiles show this contact."""
@@ -208,10 +229,11 @@ def contact_customers(request: HttpRequest, contact_id: int) -> HttpResponse:
     return render(request, "contacts/contact_customers.html", context)
 
 
+@contacts_shown
 @permission_required(["customers.change_customer", "contacts.view_contact"], raise_exception=True)
 def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
     """Search the directory (htmx type-ahead) and put the chosen contact on the profile."""
-    customer = _get_customer_with_contacts_shown(request, customer_id)
+    customer = get_object_or_404(Customer, id=customer_id)
     if request.method == "POST":
         choice = ContactChoiceForm(request.POST)
         if not choice.is_valid():
@@ -235,9 +257,10 @@ def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
     return render(request, "contacts/partials/choices.html", context)
 
 
+@contacts_shown
 @permission_required("customers.change_customer", raise_exception=True)
 def customer_contact_remove(request: HttpRequest, customer_id, contact_id: int) -> HttpResponse:
-    customer = _get_customer_with_contacts_shown(request, customer_id)
+    customer = get_object_or_404(Customer, id=customer_id)
     link = get_object_or_404(
         CustomerContact.objects.select_related("contact"), customer=customer, contact_id=contact_id
     )
@@ -260,6 +283,7 @@ def _export_contacts(category: ContactCategory):
     return category.contacts.order_by("created", "id")
 
 
+@contacts_shown
 @permission_required("contacts.view_contact", raise_exception=True)
 def category_export_csv(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
@@ -267,6 +291,7 @@ def category_export_csv(request: HttpRequest, category_id: int) -> HttpResponse:
     return csv_response(filename, transfer.HEADER, transfer.csv_rows(_export_contacts(category)))
 
 
+@contacts_shown
 @permission_required("contacts.view_contact", raise_exception=True)
 def category_export_vcard(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
@@ -277,6 +302,7 @@ def category_export_vcard(request: HttpRequest, category_id: int) -> HttpRespons
     return response
 
 
+@contacts_shown
 @permission_required("contacts.add_contact", raise_exception=True)
 def category_import(request: HttpRequest, category_id: int) -> HttpResponse:
     """Upload a CSV file and see what would be imported, row by row, before anything is."""
@@ -299,6 +325,7 @@ def category_import(request: HttpRequest, category_id: int) -> HttpResponse:
     return render(request, "contacts/category_import.html", context)
 
 
+@contacts_shown
 @require_POST
 @permission_required("contacts.add_contact", raise_exception=True)
 def category_import_confirm(request: HttpRequest, category_id: int) -> HttpResponse:
