@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -248,8 +249,11 @@ def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
                 messages.success(request, f"{contact.name} added to {customer.name}'s contacts.")
         return _to_contacts_tab(customer)
     query = request.GET.get("q", "").strip()
+    # Contacts already on the profile are found too, and said to be: "no match" for a
+    # name the user can see on the tab would send them looking for a typo.
+    already_chosen = CustomerContact.objects.filter(customer=customer, contact=OuterRef("pk"))
     choices = (
-        Contact.objects.exclude(customer_links__customer=customer)
+        Contact.objects.annotate(already_chosen=Exists(already_chosen))
         .select_related("category")
         .search(query, CHOICES_SHOWN)
     )
