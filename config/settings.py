@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "config.context_processors.clinic",
+                "customers.context_processors.customer_settings",
             ],
         },
     },

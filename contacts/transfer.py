@@ -3,16 +3,20 @@
 One column list serves the export and the import, so a file exported here imports back
 unchanged. Imported rows are checked by the same form as the pages (ContactForm): a row
 with an error is shown with its messages, and nothing is imported from a file with errors
-unless the user chooses to skip those rows.
+unless the user chooses to skip those rows. A file that cannot be read as a whole (no
+header, broken quoting, a cell too long, too many rows) is refused with a ValidationError
+for the file field, before any row is checked.
 """
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import vobject
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 
 from config.spreadsheet import restore
 from contacts.forms import ContactForm
@@ -85,7 +89,6 @@ class ImportRow:
 @dataclass
 class ImportPreview:
     rows: list[ImportRow]
-    file_errors: list[str]
 
     @property
     def good(self) -> list[ImportRow]:
@@ -97,33 +100,47 @@ class ImportPreview:
 
 
 def read_csv(text: str) -> ImportPreview:
-    """Parse and check a CSV file of contacts (headers as in our export, any order)."""
+    """Parse and check a CSV file of contacts (headers as in our export, any order).
+
+    Raises ValidationError, for the file field, when the file as a whole cannot be
+    imported; nothing is checked row by row then."""
     text = text.lstrip("\ufeff")
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader, None)
+        delimiter = ","
+    # Only the delimiter is guessed: quoting is always the spreadsheets' own (a doubled
+    # quotation mark inside quotes), and strict, so a stray or unclosed quotation mark
+    # is an error to show, not a guess that merges the rest of the file into one cell.
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter, strict=True)
+    records = _records(reader)
+    _, header = next(records, (1, None))
     if header is None:
-        return ImportPreview(rows=[], file_errors=["The file is empty."])
+        raise ValidationError(gettext("The file is empty."), code="empty")
     by_header = {label.casefold(): name for label, name in COLUMNS}
     fields = [by_header.get(restore(label).strip().casefold()) for label in header]
     if "last_name" not in fields:
-        return ImportPreview(
-            rows=[],
-            file_errors=[
+        raise ValidationError(
+            gettext(
                 "The first line must name the columns, with at least “Last name or "
-                f"organisation name”. Known columns: {', '.join(HEADER)}."
-            ],
+                "organisation name”. Known columns: %(columns)s."
+            ),
+            code="no_header",
+            params={"columns": ", ".join(HEADER)},
         )
     rows = []
-    for line, cells in enumerate(reader, start=2):
+    for line, cells in records:
         if not any(cell.strip() for cell in cells):
             continue
         if len(rows) == MAX_IMPORT_ROWS:
-            return ImportPreview(
-                rows=[], file_errors=[f"Import at most {MAX_IMPORT_ROWS} contacts at a time."]
+            raise ValidationError(
+                ngettext(
+                    "The file holds more than %(max)d contact; import at most %(max)d at a time.",
+                    "The file holds more than %(max)d contacts; import at most %(max)d at a time.",
+                    MAX_IMPORT_ROWS,
+                ),
+                code="too_many_rows",
+                params={"max": MAX_IMPORT_ROWS},
             )
         values = {
             name: restore(cell).strip()
@@ -134,8 +151,39 @@ def read_csv(text: str) -> ImportPreview:
         errors = [] if form.is_valid() else _messages(form)
         rows.append(ImportRow(line=line, values=values, errors=errors))
     if not rows:
-        return ImportPreview(rows=[], file_errors=["The file holds no contacts."])
-    return ImportPreview(rows=rows, file_errors=[])
+        raise ValidationError(gettext("The file holds no contacts."), code="no_rows")
+    return ImportPreview(rows=rows)
+
+
+def _records(reader) -> Iterator[tuple[int, list[str]]]:
+    """(line where the record starts, cells) of each record; a record the csv module
+    cannot read becomes a ValidationError that names its line."""
+    while True:
+        line = reader.line_num + 1  # a quoted cell may span lines: count from its start
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field limit" in str(error):
+                raise ValidationError(
+                    gettext(
+                        "Line %(line)d has a cell longer than %(limit)d characters, more than "
+                        "any contact field holds. Nothing was imported."
+                    ),
+                    code="cell_too_long",
+                    params={"line": line, "limit": csv.field_size_limit()},
+                ) from None
+            raise ValidationError(
+                gettext(
+                    "Line %(line)d cannot be read: a quotation mark is not closed, or text "
+                    "follows a closing one. Save the file as CSV from your spreadsheet again. "
+                    "Nothing was imported."
+                ),
+                code="broken_quoting",
+                params={"line": line},
+            ) from None
+        yield line, cells
 
 
 def _messages(form: ContactForm) -> list[str]:

@@ -1,9 +1,18 @@
-"""Staff pages of the contact directory and a customer's Contacts tab."""
+"""Staff pages of the contact directory and a customer's Contacts tab.
+
+They all exist only while "Show contacts" is on in Back-end › Customer (@contacts_shown):
+the setting switches the directory on for the clinic (shared/seeds/001_*, "See Contacts").
+A customer's own contact persons (contacts.views.persons) do not depend on it.
+"""
+
+from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,11 +49,16 @@ def _to_contacts_tab(customer: Customer) -> HttpResponse:
     return redirect(tab_url(customer.id, "contacts"))
 
 
-def _get_customer_with_contacts_shown(request: HttpRequest, customer_id) -> Customer:
-    """The customer, when "Show contacts" is on: the tab and its actions exist only then."""
-    if not CustomerSettings.for_request(request).show_contacts:
-        raise Http404("Contacts are switched off in Back-end › Customer.")
-    return get_object_or_404(Customer, id=customer_id)
+def contacts_shown(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The view answers 404 while "Show contacts" is off, whoever asks."""
+
+    @wraps(view)
+    def shown_only(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not CustomerSettings.for_request(request).show_contacts:
+            raise Http404("Contacts are switched off in Back-end › Customer.")
+        return view(request, *args, **kwargs)
+
+    return shown_only
 
 
 def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
@@ -57,6 +71,7 @@ def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
     return {"contact_links": links, "category_form": CategoryForm()}
 
 
+@contacts_shown
 @permission_required("contacts.view_contactcategory", raise_exception=True)
 def directory(request: HttpRequest) -> HttpResponse:
     """The staff Contacts section: every category, with how many contacts it holds."""
@@ -76,6 +91,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "contacts/directory.html", context)
 
 
+@contacts_shown
 @require_POST
 @permission_required("contacts.add_contactcategory", raise_exception=True)
 def category_create(request: HttpRequest) -> HttpResponse:
@@ -92,6 +108,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
     return redirect(_with_customer(reverse("contacts:category", args=[category.pk]), customer))
 
 
+@contacts_shown
 @permission_required("contacts.view_contactcategory", raise_exception=True)
 def category_detail(request: HttpRequest, category_id: int) -> HttpResponse:
     """The "Edit category" page: rename at the top, contacts below, delete at the bottom."""
@@ -117,6 +134,7 @@ def category_detail(request: HttpRequest, category_id: int) -> HttpResponse:
     return render(request, "contacts/category_detail.html", context)
 
 
+@contacts_shown
 @permission_required("contacts.delete_contactcategory", raise_exception=True)
 def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
@@ -139,6 +157,7 @@ def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
     return render(request, "contacts/category_confirm_delete.html", context)
 
 
+@contacts_shown
 @permission_required("contacts.add_contact", raise_exception=True)
 def contact_create(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
@@ -160,6 +179,7 @@ def contact_create(request: HttpRequest, category_id: int) -> HttpResponse:
     return render(request, "contacts/contact_form.html", context)
 
 
+@contacts_shown
 @permission_required("contacts.change_contact", raise_exception=True)
 def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = get_object_or_404(Contact.objects.select_related("category"), pk=contact_id)
@@ -175,6 +195,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     return render(request, "contacts/contact_form.html", context | {"customer": customer})
 
 
+@contacts_shown
 @permission_required("contacts.delete_contact", raise_exception=True)
 def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
     """Delete a directory contact, after a warning that says on how many customers'
@@ -196,6 +217,7 @@ def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
     return render(request, "contacts/contact_confirm_delete.html", context)
 
 
+@contacts_shown
 @permission_required(["contacts.view_contact", "customers.view_customer"], raise_exception=True)
 def contact_customers(request: HttpRequest, contact_id: int) -> HttpResponse:
     """The customers whose profiles show this contact."""
@@ -208,10 +230,11 @@ def contact_customers(request: HttpRequest, contact_id: int) -> HttpResponse:
     return render(request, "contacts/contact_customers.html", context)
 
 
+@contacts_shown
 @permission_required(["customers.change_customer", "contacts.view_contact"], raise_exception=True)
 def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
     """Search the directory (htmx type-ahead) and put the chosen contact on the profile."""
-    customer = _get_customer_with_contacts_shown(request, customer_id)
+    customer = get_object_or_404(Customer, id=customer_id)
     if request.method == "POST":
         choice = ContactChoiceForm(request.POST)
         if not choice.is_valid():
@@ -226,8 +249,11 @@ def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
                 messages.success(request, f"{contact.name} added to {customer.name}'s contacts.")
         return _to_contacts_tab(customer)
     query = request.GET.get("q", "").strip()
+    # Contacts already on the profile are found too, and said to be: "no match" for a
+    # name the user can see on the tab would send them looking for a typo.
+    already_chosen = CustomerContact.objects.filter(customer=customer, contact=OuterRef("pk"))
     choices = (
-        Contact.objects.exclude(customer_links__customer=customer)
+        Contact.objects.annotate(already_chosen=Exists(already_chosen))
         .select_related("category")
         .search(query, CHOICES_SHOWN)
     )
@@ -235,9 +261,10 @@ def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
     return render(request, "contacts/partials/choices.html", context)
 
 
+@contacts_shown
 @permission_required("customers.change_customer", raise_exception=True)
 def customer_contact_remove(request: HttpRequest, customer_id, contact_id: int) -> HttpResponse:
-    customer = _get_customer_with_contacts_shown(request, customer_id)
+    customer = get_object_or_404(Customer, id=customer_id)
     link = get_object_or_404(
         CustomerContact.objects.select_related("contact"), customer=customer, contact_id=contact_id
     )
@@ -260,6 +287,7 @@ def _export_contacts(category: ContactCategory):
     return category.contacts.order_by("created", "id")
 
 
+@contacts_shown
 @permission_required("contacts.view_contact", raise_exception=True)
 def category_export_csv(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
@@ -267,6 +295,7 @@ def category_export_csv(request: HttpRequest, category_id: int) -> HttpResponse:
     return csv_response(filename, transfer.HEADER, transfer.csv_rows(_export_contacts(category)))
 
 
+@contacts_shown
 @permission_required("contacts.view_contact", raise_exception=True)
 def category_export_vcard(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
@@ -277,6 +306,7 @@ def category_export_vcard(request: HttpRequest, category_id: int) -> HttpRespons
     return response
 
 
+@contacts_shown
 @permission_required("contacts.add_contact", raise_exception=True)
 def category_import(request: HttpRequest, category_id: int) -> HttpResponse:
     """Upload a CSV file and see what would be imported, row by row, before anything is."""
@@ -284,8 +314,11 @@ def category_import(request: HttpRequest, category_id: int) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
-        preview = transfer.read_csv(form.cleaned_data["file"])
-        if preview.rows:
+        try:
+            preview = transfer.read_csv(form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
             # The checked file waits in the session (stored in the database, so any app
             # server can take the confirmation) until the user imports or leaves it.
             request.session[IMPORT_SESSION_KEY] = {
@@ -296,6 +329,7 @@ def category_import(request: HttpRequest, category_id: int) -> HttpResponse:
     return render(request, "contacts/category_import.html", context)
 
 
+@contacts_shown
 @require_POST
 @permission_required("contacts.add_contact", raise_exception=True)
 def category_import_confirm(request: HttpRequest, category_id: int) -> HttpResponse:
@@ -304,7 +338,13 @@ def category_import_confirm(request: HttpRequest, category_id: int) -> HttpRespo
     if not pending or pending.get("category") != category.pk:
         messages.error(request, "Upload the file again: the checked file is no longer here.")
         return redirect("contacts:category_import", category.pk)
-    preview = transfer.read_csv(pending["text"])
+    try:
+        preview = transfer.read_csv(pending["text"])
+    except ValidationError:
+        # Checked when uploaded; only a change to the rules since then gets here.
+        del request.session[IMPORT_SESSION_KEY]
+        messages.error(request, "Upload the file again: the checked file is no longer here.")
+        return redirect("contacts:category_import", category.pk)
     if preview.bad and not request.POST.get("skip_bad_rows"):
         messages.error(
             request,

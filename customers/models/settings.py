@@ -5,6 +5,7 @@ Each field's verbose name and help text are the label and the one-line explanati
 "Back-end › Customer" page and in the admin, so the wording lives here only.
 """
 
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpRequest
@@ -249,8 +250,14 @@ class CustomerSettings(models.Model):
             ),
         ]
 
+    CACHE_KEY = "customers.customersettings"
+
     def __str__(self) -> str:
         return "Back-end customer settings"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
 
     @classmethod
     def load(cls) -> "CustomerSettings":
@@ -285,7 +292,15 @@ class CustomerSettings(models.Model):
 
     @classmethod
     def for_request(cls, request: HttpRequest) -> "CustomerSettings":
-        """The settings, read at most once per request however often they are asked for."""
+        """The settings, read at most once per request however often they are asked for,
+        and from the cache when possible: every staff page's menu reads them. Like
+        accounts.SecuritySettings: saving clears the cache; other worker processes without
+        a shared cache (CACHE_URL) see a change within a minute. Writes that depend on the
+        settings lock the row instead (customers.services._locked_settings)."""
         if not hasattr(request, "_customer_settings"):
-            request._customer_settings = cls.load()
+            loaded = cache.get(cls.CACHE_KEY)
+            if loaded is None:
+                loaded = cls.load()
+                cache.set(cls.CACHE_KEY, loaded, timeout=60)
+            request._customer_settings = loaded
         return request._customer_settings

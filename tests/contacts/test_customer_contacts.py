@@ -51,9 +51,22 @@ def test_search_offers_matching_contacts_not_yet_chosen(client, contacts_on):
     content = client.get(
         f"/contacts/customer/{customer.id}/choose/", {"q": "jens"}, headers={"HX-Request": "true"}
     ).content.decode()
-    assert "Jensen" in content
+    assert 'Choose<span class="visually-hidden"> Ane Jensen</span>' in content
     assert "Hansen" not in content
-    assert "Jensen-Berg" not in content
+    assert 'Choose<span class="visually-hidden"> Bo Jensen-Berg' not in content
+
+
+def test_search_says_a_contact_is_already_chosen_rather_than_no_match(client, contacts_on):
+    customer = CustomerFactory(first_name="Karen", last_name="Blom")
+    krogh = ContactFactory(first_name="Ole", last_name="Krogh")
+    CustomerContactFactory(customer=customer, contact=krogh)
+    content = client.get(
+        f"/contacts/customer/{customer.id}/choose/", {"q": "krogh"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "No contact matches" not in content
+    assert "Ole Krogh" in content
+    assert "Already among Karen Blom's contacts" in content
+    assert f'name="contact" value="{krogh.pk}"' not in content
 
 
 def test_choosing_puts_the_contact_on_the_profile(client, contacts_on):

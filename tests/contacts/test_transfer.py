@@ -3,9 +3,16 @@
 import csv
 import io
 
+import pytest
 import vobject
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
+from contacts import transfer
+from contacts.forms import ImportForm
 from contacts.models import Contact
 from tests.factories import ContactCategoryFactory, ContactFactory
 
@@ -139,3 +146,80 @@ def test_staff_without_permission_cannot_import_or_export(client_for, nobody):
     client = client_for(nobody)
     assert client.get(f"/contacts/categories/{category.pk}/export.csv").status_code == 403
     assert _upload(client, category, "Last name or organisation name\nX\n").status_code == 403
+
+
+NAME_HEADER = "Last name or organisation name,Email\n"
+
+
+def _upload_bytes(client, category, data: bytes):
+    upload = SimpleUploadedFile("contacts.csv", data, "text/csv")
+    return client.post(f"/contacts/categories/{category.pk}/import/", {"file": upload})
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        pytest.param(
+            (NAME_HEADER + "Holm,ida@x.dk\nBerg," + "x" * 131_073 + "\n").encode(),
+            "Line 3 has a cell longer than 131072 characters",
+            id="huge-cell",
+        ),
+        pytest.param(
+            (NAME_HEADER + 'Holm,ida@x.dk\n"Berg,bo@x.dk\nLund,l@x.dk\n').encode(),
+            "Line 3 cannot be read: a quotation mark is not closed",
+            id="unclosed-quote",
+        ),
+        pytest.param(
+            (NAME_HEADER + '"Ho"lm,ida@x.dk\n').encode(),
+            "Line 2 cannot be read",
+            id="text-after-closing-quote",
+        ),
+        pytest.param(
+            "Last name or organisation name\nÆrø\n".encode("cp1252"), "not UTF-8", id="encoding"
+        ),
+        pytest.param(b"", "The submitted file is empty.", id="empty"),
+        pytest.param(NAME_HEADER.encode(), "The file holds no contacts.", id="header-only"),
+        pytest.param(
+            (NAME_HEADER + "Holm,ida@x.dk\n" * 4).encode(),
+            "The file holds more than 3 contacts; import at most 3 at a time.",
+            id="too-many-rows",
+        ),
+        pytest.param(
+            b"Last name or organisation name\n" + b"Holm\n" * 20, "larger than 2 MB", id="too-big"
+        ),
+    ],
+)
+def test_a_malformed_file_is_refused_at_the_file_field_and_nothing_is_imported(
+    client_for, receptionist, monkeypatch, data, message
+):
+    monkeypatch.setattr(transfer, "MAX_IMPORT_ROWS", 3)
+    if "2 MB" in message:
+        monkeypatch.setattr(ImportForm, "MAX_BYTES", 100)
+    client = client_for(receptionist)
+    category = ContactCategoryFactory()
+    response = _upload_bytes(client, category, data)
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["form"].errors["file"])
+    assert 'id="error_1_id_file"' in response.content.decode()
+    confirm = client.post(f"/contacts/categories/{category.pk}/import/confirm/", follow=True)
+    assert "Upload the file again" in confirm.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_line_numbers_count_from_where_a_multi_line_record_starts(db):
+    preview = transfer.read_csv(
+        'Last name or organisation name,Email,Notes\nHolm,ida@x.dk,"one\ntwo"\nBerg,,\n'
+    )
+    assert [(row.line, bool(row.errors)) for row in preview.rows] == [(2, False), (4, True)]
+
+
+@pytest.mark.django_db
+@hypothesis_settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.text(alphabet=st.sampled_from(list('ab,;"\n\r\t\x00 é@.+45')), max_size=200))
+def test_any_text_is_either_previewed_or_refused_with_a_message(body):
+    try:
+        preview = transfer.read_csv(NAME_HEADER + body)
+    except ValidationError as error:
+        assert error.messages
+    else:
+        assert preview.rows

@@ -119,7 +119,7 @@ def test_settings_are_read_at_most_once_per_request(client_for, administrator, c
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/customers/").status_code == 200
     reads = [q for q in queries if 'FROM "customers_customersettings"' in q["sql"]]
-    assert len(reads) == 1
+    assert len(reads) <= 1  # none while cached since sign-in (CustomerSettings.for_request)
 
 
 def test_admin_offers_no_add_or_delete_of_the_settings_row(client_for, administrator):
