@@ -244,6 +244,10 @@ STORAGES = {
     },
 }
 
+# Files WhiteNoise answers at the site's root, ahead of sessions, logins and the portal
+# boundary: browsers ask for /favicon.ico whoever is signed in (portal users got a 403).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -95,3 +95,17 @@ def sign_in(page, live_server, password):
         page.get_by_role("button", name="Sign out").wait_for()
 
     return go
+
+
+@pytest.fixture
+def portal_sign_in(page, live_server, password):
+    """portal_sign_in(person): sign in to the customer portal as that contact person."""
+
+    def go(person) -> None:
+        page.goto(f"{live_server.url}/portal/login/")
+        page.get_by_label("Email address").fill(person.email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign out").wait_for()
+
+    return go

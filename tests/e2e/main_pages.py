@@ -1,0 +1,64 @@
+"""The main staff and portal pages, with the data that fills them, for the accessibility
+and small-screen tests: main_staff_pages() and main_portal_pages() return (name, path)."""
+
+from records import services as records
+from tests.factories import (
+    ContactFactory,
+    ContactPersonFactory,
+    ContactPersonPhoneFactory,
+    CustomerContactFactory,
+    CustomerFactory,
+    DebtorFactory,
+)
+
+
+def main_staff_pages(by) -> list[tuple[str, str]]:
+    """A customer with a contact person, a chosen directory contact and a record with an
+    entry, a debtor: every main staff page has something to show."""
+    customer = CustomerFactory(first_name="Ida", last_name="Holm", phone="+4520123456")
+    person = ContactPersonFactory(customer=customer, first_name="Ole", last_name="Lund")
+    ContactPersonPhoneFactory(person=person)
+    contact = ContactFactory(category__name="General practitioners", last_name="Berg")
+    CustomerContactFactory(customer=customer, contact=contact)
+    record = records.record_create(customer=customer, title="Left knee", by=by)
+    records.entry_create(record=record, title="First visit", body="Swelling.", by=by)
+    DebtorFactory(name="Nordlys Forsikring")
+    profile = f"/customers/{customer.id}/"
+    return [
+        ("customer-list", "/customers/"),
+        ("customer-profile", profile),
+        ("customer-persons", f"{profile}?tab=persons"),
+        ("customer-contacts", f"{profile}?tab=contacts"),
+        ("customer-record", f"{profile}?tab=record"),
+        ("customer-reservations", f"{profile}?tab=reservations"),
+        ("customer-privacy", f"{profile}?tab=privacy"),
+        ("customer-new", "/customers/new/"),
+        ("customer-edit", f"{profile}edit/"),
+        ("person-new", f"/contacts/customer/{customer.id}/persons/new/"),
+        ("person-edit", f"/contacts/persons/{person.pk}/edit/"),
+        ("contacts-directory", "/contacts/"),
+        ("contacts-category", f"/contacts/categories/{contact.category_id}/"),
+        ("entry-new", f"/records/{record.pk}/entries/new/"),
+        ("debtor-list", "/debtors/"),
+        ("settings", "/customers/settings/"),
+        ("calendars", "/customers/calendars/"),
+        ("extra-fields", "/customers/fields/"),
+        ("record-groups", "/records/groups/"),
+        ("debtor-groups", "/debtors/groups/"),
+        ("reservation-new", f"{profile}reservations/new/"),
+    ]
+
+
+def main_portal_pages(person) -> list[tuple[str, str]]:
+    """The portal pages of `person` (a portal admin), with a second contact in the list."""
+    ContactPersonFactory(customer=person.customer, first_name="Ole", last_name="Lund")
+    return [
+        ("portal-home", "/portal/"),
+        ("portal-contacts", "/portal/contacts/"),
+        ("portal-contact-new", "/portal/contacts/new/"),
+        ("portal-contact-edit", f"/portal/contacts/{person.pk}/edit/"),
+        ("portal-profile", f"/portal/contacts/{person.pk}/"),
+    ]
+
+
+SIGNED_OUT_PAGES = [("staff-login", "/accounts/login/"), ("portal-login", "/portal/login/")]
