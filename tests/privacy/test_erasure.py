@@ -526,7 +526,8 @@ def test_no_debtor_directory_contact_or_portal_request_can_be_added_to_an_erased
     assert not customer.reservations.filter(service="Asked after erasure").exists()
 
 
-def test_an_erased_customer_can_still_lose_a_debtor(erased):
+def test_an_erased_customer_can_still_lose_a_debtor(erased, customer_settings):
+    customer_settings(secondary_debtor_enabled=True)  # switched off, it cannot change at all
     customer = Customer.objects.get(pk=erased.customer.pk)
     Customer.objects.filter(pk=customer.pk).update(secondary_debtor=DebtorFactory())
     customer_set_debtor(customer=customer, debtor=None, secondary=True)
