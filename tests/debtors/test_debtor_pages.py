@@ -137,7 +137,7 @@ def test_odd_search_input_gives_a_page_not_an_error(client, query):
 def test_a_nul_in_the_search_is_a_readable_bad_request(client):
     response = client.get("/debtors/", {"q": "a\x00b"})
     assert response.status_code == 400
-    assert b"character that is not allowed" in response.content
+    assert b"The address cannot be used" in response.content
 
 
 def test_next_page_link_keeps_search_and_group(client, monkeypatch):
