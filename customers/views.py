@@ -27,6 +27,7 @@ from customers.forms import (
     SsnLookupForm,
 )
 from customers.models import Customer, CustomerSettings
+from customers.models.customer import LIST_NAME_SORT
 from debtors.models import Debtor
 
 logger = logging.getLogger(__name__)
@@ -37,9 +38,10 @@ PAGE_SIZE = 50
 # Counting every match of a broad search on a big list costs more than it tells: above this
 # many, the list says "more than 10,000" and asks for a narrower search.
 COUNT_CAP = 10_000
+# By what the Name column shows ("Surname, First name", or a company's name).
 SORTS = {
-    "name": ["last_name", "first_name", "company_name", "number"],
-    "-name": ["-last_name", "-first_name", "-company_name", "-number"],
+    "name": [LIST_NAME_SORT.asc(), "first_name", "number"],
+    "-name": [LIST_NAME_SORT.desc(), "-first_name", "-number"],
     "number": ["number"],
     "-number": ["-number"],
     "created": ["created"],
