@@ -131,3 +131,17 @@ def test_export_with_a_token_that_is_not_one_is_a_bad_request(client_for, admini
     response = client_for(administrator).get("/customers/export.csv", {"ssn": "abc"})
     assert response.status_code == 400
     assert not CustomerExport.objects.exists()
+
+
+def test_a_lookup_that_is_not_a_whole_number_says_so_at_the_field(client_for, receptionist, ssn_on):
+    response = client_for(receptionist).post("/customers/", {"ssn": "12"})
+    assert response.status_code == 200
+    assert "Enter a whole social security number." in response.content.decode()
+
+
+def test_with_the_ssn_field_off_digits_are_an_ordinary_search(
+    client_for, receptionist, customer_settings
+):
+    customer_settings(ssn_enabled=False)
+    response = client_for(receptionist).post("/customers/", {"q": "0101901234"})
+    assert response["Location"] == "/customers/?q=0101901234"
