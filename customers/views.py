@@ -28,6 +28,7 @@ from customers.forms import (
     SsnLookupForm,
 )
 from customers.models import Customer, CustomerSettings
+from customers.models.customer import LIST_NAME_SORT
 from debtors.models import Debtor
 
 logger = logging.getLogger(__name__)
@@ -38,9 +39,10 @@ PAGE_SIZE = 50
 # Counting every match of a broad search on a big list costs more than it tells: above this
 # many, the list says "more than 10,000" and asks for a narrower search.
 COUNT_CAP = 10_000
+# By what the Name column shows ("Surname, First name", or a company's name).
 SORTS = {
-    "name": ["last_name", "first_name", "company_name", "number"],
-    "-name": ["-last_name", "-first_name", "-company_name", "-number"],
+    "name": [LIST_NAME_SORT.asc(), "first_name", "number"],
+    "-name": [LIST_NAME_SORT.desc(), "-first_name", "-number"],
     "number": ["number"],
     "-number": ["-number"],
     "created": ["created"],
@@ -79,12 +81,21 @@ def _get_customer(request: HttpRequest, customer_id) -> Customer:
 
 
 def _list_url(*, sort: str, q: str = "", ssn: str = "") -> str:
-    """The list's URL for a search: a term shaped like an SSN as its token, never digits."""
+    """The list's URL for a search term `q`, or for the social security number `ssn` (as
+    its token: never the digits)."""
     parameters = {"ssn": ssn_search.token_for(ssn)} if ssn else {"q": q} if q else {}
     if sort != "name":
         parameters["sort"] = sort
     url = reverse("customers:list")
     return f"{url}?{urlencode(parameters)}" if parameters else url
+
+
+def _search_url(term: str, *, sort: str, settings: CustomerSettings) -> str:
+    """Where a search for `term` is shown: a term shaped like an SSN is looked up as one."""
+    term = term.strip()
+    if settings.ssn_enabled and ssn_search.looks_like_ssn(term):
+        return _list_url(sort=sort, ssn=term)
+    return _list_url(sort=sort, q=term)
 
 
 @sensitive_post_parameters("ssn", "q")
@@ -99,21 +110,18 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "name")
     if sort not in SORTS:
         sort = "name"
-    ssn_form = SsnLookupForm(request.POST if "ssn" in request.POST else None)
-    if not settings.ssn_enabled:
-        ssn_form = None
+    ssn_form = None
+    if settings.ssn_enabled:
+        ssn_form = SsnLookupForm(request.POST if "ssn" in request.POST else None)
     if request.method == "POST":
-        if ssn_form is not None and ssn_form.is_bound:
-            if ssn_form.is_valid():
-                return redirect(_list_url(sort=sort, ssn=ssn_form.cleaned_data["ssn"]))
-        else:
-            query = request.POST.get("q", "").strip()
-            shaped = settings.ssn_enabled and ssn_search.looks_like_ssn(query)
-            return redirect(_list_url(sort=sort, ssn=query if shaped else "", q=query))
+        if ssn_form is None or not ssn_form.is_bound:
+            return redirect(_search_url(request.POST.get("q", ""), sort=sort, settings=settings))
+        if ssn_form.is_valid():
+            return redirect(_list_url(sort=sort, ssn=ssn_form.cleaned_data["ssn"]))
     query = request.GET.get("q", "").strip()
     if settings.ssn_enabled and ssn_search.looks_like_ssn(query):
         # Typed into the address bar: shown at the token's URL, so no link repeats it.
-        return redirect(_list_url(sort=sort, ssn=query))
+        return redirect(_search_url(query, sort=sort, settings=settings))
     customers = Customer.objects.for_list()
     ssn_token = request.GET.get("ssn", "") if settings.ssn_enabled else ""
     if ssn_token:
@@ -133,7 +141,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         if paginator.is_capped and not query and not ssn_token
         else None,
         "settings": settings,
-        "ssn_form": ssn_form or (SsnLookupForm() if settings.ssn_enabled else None),
+        "ssn_form": ssn_form,
         "ssn_lookup": bool(ssn_token),
         "ssn_token": ssn_token,
     }

@@ -16,6 +16,14 @@ from config import crypto
 from customers.ssn_search import MASKED_SSN
 
 SEARCHABLE_TEXT_FIELDS = ("first_name", "last_name", "company_name", "email")
+# What the list's Name column starts with (Customer.list_name): a business's company name,
+# a person's surname (their first name when they have none). The list sorts by it, through
+# the index of the same expression.
+LIST_NAME_SORT = models.Case(
+    models.When(kind="business", then=models.F("company_name")),
+    models.When(last_name="", then=models.F("first_name")),
+    default=models.F("last_name"),
+)
 # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
 NON_DIGITS = re.compile(r"[^0-9]")
 
@@ -190,6 +198,7 @@ class Customer(models.Model):
                 fields=["last_name", "first_name", "company_name", "number"],
                 name="customer_name_order",
             ),
+            models.Index(LIST_NAME_SORT, "first_name", "number", name="customer_list_name_order"),
             models.Index(fields=["-created"], name="customer_created_order"),
         ]
         constraints = [
@@ -215,6 +224,13 @@ class Customer(models.Model):
         if self.kind == self.Kind.BUSINESS:
             return self.company_name
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def list_name(self) -> str:
+        """The name as the list shows and sorts it: "Surname, First name" (a company: its name)."""
+        if self.kind == self.Kind.BUSINESS:
+            return self.company_name
+        return ", ".join(part for part in (self.last_name, self.first_name) if part)
 
     @property
     def is_business(self) -> bool:

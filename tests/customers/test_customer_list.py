@@ -1,5 +1,7 @@
 """The staff customer list: search, paging, empty states, permission, bounded queries."""
 
+import re
+
 import pytest
 
 from customers.views import PAGE_SIZE
@@ -18,8 +20,18 @@ def test_list_shows_customers_with_number_and_group(client):
     response = client.get(URL)
     assert response.status_code == 200
     assert b"4711" in response.content
-    assert b"Anna Jensen" in response.content
+    assert b"Jensen, Anna" in response.content
     assert b"Physio" in response.content
+
+
+def test_phone_numbers_are_formatted_as_on_the_profile(client):
+    customer = CustomerFactory(phone="+4520123456")
+    CustomerFactory(phone="")
+    listed = client.get(URL).content.decode()
+    profile = client.get(f"/customers/{customer.id}/").content.decode()
+    assert "+45 20 12 34 56" in listed
+    assert "+45 20 12 34 56" in profile
+    assert "+4520123456<" not in listed
 
 
 def test_business_customers_are_listed_by_company_name(client):
@@ -38,8 +50,8 @@ def test_search_finds_by_name_number_email_or_phone(client, query):
     )
     CustomerFactory(number=5000, first_name="Bo", last_name="Berg", email="bo@example.com")
     content = client.get(URL, {"q": query}).content
-    assert b"Anna Jensen" in content
-    assert b"Bo Berg" not in content
+    assert b"Jensen, Anna" in content
+    assert b"Berg, Bo" not in content
 
 
 def test_search_without_match_says_so(client):
@@ -76,9 +88,25 @@ def test_list_sorts_by_number_both_ways(client):
     for number in (3, 1, 2):
         CustomerFactory(number=number, first_name=f"N{number}", last_name="X")
     ascending = client.get(URL, {"sort": "number"}).content.decode()
-    assert ascending.index("N1 X") < ascending.index("N2 X") < ascending.index("N3 X")
+    assert ascending.index("X, N1") < ascending.index("X, N2") < ascending.index("X, N3")
     descending = client.get(URL, {"sort": "-number"}).content.decode()
-    assert descending.index("N3 X") < descending.index("N1 X")
+    assert descending.index("X, N3") < descending.index("X, N1")
+
+
+def _names_in_order(content: str) -> list[str]:
+    return re.findall(r'<a href="/customers/[0-9a-f-]+/">([^<]+)</a>', content)
+
+
+def test_name_column_shows_surname_first_and_is_sorted_by_what_it_shows(client):
+    CustomerFactory(first_name="Anna", last_name="Holm")
+    CustomerFactory(kind="business", first_name="", last_name="", company_name="Fjord A/S")
+    CustomerFactory(first_name="Bo", last_name="Andersen")
+    CustomerFactory(first_name="", last_name="Madsen")
+    CustomerFactory(first_name="Cille", last_name="")
+    shown = ["Andersen, Bo", "Cille", "Fjord A/S", "Holm, Anna", "Madsen"]
+    assert _names_in_order(client.get(URL).content.decode()) == shown
+    descending = client.get(URL, {"sort": "-name"}).content.decode()
+    assert _names_in_order(descending) == shown[::-1]
 
 
 def test_list_shows_the_total_count(client):

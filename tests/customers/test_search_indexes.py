@@ -30,3 +30,12 @@ def test_search_uses_the_trigram_index(db, query, index):
     plan = _plan(Customer.objects.search(query).order_by())
     assert index in plan, plan
     assert "Seq Scan" not in plan, plan
+
+
+@pytest.mark.parametrize("sort", ["name", "-name"])
+def test_the_list_sorted_by_name_reads_its_index(db, sort):
+    from customers.views import SORTS
+
+    plan = _plan(Customer.objects.for_list().order_by(*SORTS[sort])[:50])
+    assert "customer_list_name_order" in plan, plan
+    assert "Sort" not in plan.replace("Sort Key", ""), plan

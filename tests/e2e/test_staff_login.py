@@ -14,7 +14,7 @@ def test_staff_user_signs_in_and_reaches_customer_list(
 
     page.get_by_role("heading", name="Customers").wait_for()
     assert page.url == f"{live_server.url}/customers/"
-    assert page.get_by_role("cell", name="Anna Jensen").is_visible()
+    assert page.get_by_role("cell", name="Jensen, Anna").is_visible()
     screenshot("customer-list")
 
 
