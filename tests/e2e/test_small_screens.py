@@ -1,6 +1,7 @@
-"""Small screens: at 390 px no main page scrolls sideways (tables keep their Actions reachable,
-forms fit) and the customer profile shows its tabs before its details panel. Every main page
-is saved as a 390 px and a 1280 px screenshot in test-artifacts/ for a person to look at."""
+"""Small and wide screens: at 390 px no main page scrolls sideways (tables keep their Actions
+reachable, forms fit) and the customer profile shows its tabs before its details panel; at
+1280 px forms stay at a readable width. Every main page is saved as a 390 px and a 1280 px
+screenshot in test-artifacts/ for a person to look at."""
 
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.main_pages import SIGNED_OUT_PAGES, main_portal_pages, main_staff_pages
@@ -9,6 +10,12 @@ from tests.factories import CustomerFactory, authenticator
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 SCROLL_WIDTH = "document.scrollingElement.scrollWidth"
+READABLE_FORM_WIDTH = 720
+# The widths of the visible forms with fields to fill in (not the buttons-only ones).
+FORM_WIDTHS = """() => [...document.querySelectorAll("main form")]
+  .filter(form => form.checkVisibility()
+    && form.querySelector("input:not([type=hidden]):not([type=submit]), select, textarea"))
+  .map(form => Math.round(form.getBoundingClientRect().width))"""
 # The Actions buttons of table rows that are not wholly on the screen.
 ACTIONS_OFF_SCREEN = """() => [...document.querySelectorAll("table .dropdown-toggle")]
   .filter(button => {
@@ -19,7 +26,8 @@ ACTIONS_OFF_SCREEN = """() => [...document.querySelectorAll("table .dropdown-tog
 
 def _misfits(page, base_url, pages) -> dict[str, str]:
     """Visits each page at 390 and 1280 px and saves both screenshots; returns what does not
-    fit, by page: wider than the phone or a row's Actions off its screen."""
+    fit, by page: wider than the phone, a row's Actions off its screen, a form too wide on
+    the desktop."""
     ARTIFACTS.mkdir(exist_ok=True)
     found = {}
     for name, path in pages:
@@ -32,6 +40,8 @@ def _misfits(page, base_url, pages) -> dict[str, str]:
             found[name] = f"{actions} off the screen at 390 px"
         page.screenshot(path=str(ARTIFACTS / f"screen-390-{name}.png"), full_page=True)
         page.set_viewport_size(DESKTOP)
+        if wide := [w for w in page.evaluate(FORM_WIDTHS) if w > READABLE_FORM_WIDTH]:
+            found[name] = f"forms {wide} px wide at 1280 px"
         page.screenshot(path=str(ARTIFACTS / f"screen-1280-{name}.png"), full_page=True)
     return found
 
