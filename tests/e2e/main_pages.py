@@ -1,6 +1,11 @@
 """The main staff and portal pages, with the data that fills them, for the accessibility
 and small-screen tests: main_staff_pages() and main_portal_pages() return (name, path)."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
+from customers.models import Calendar, Reservation
 from records import services as records
 from tests.factories import (
     ContactFactory,
@@ -14,7 +19,8 @@ from tests.factories import (
 
 def main_staff_pages(by) -> list[tuple[str, str]]:
     """A customer with a contact person, a chosen directory contact and a record with an
-    entry, a debtor: every main staff page has something to show."""
+    entry, a booked reservation and a request, a debtor: every main staff page has something
+    to show."""
     customer = CustomerFactory(first_name="Ida", last_name="Holm", phone="+4520123456")
     person = ContactPersonFactory(customer=customer, first_name="Ole", last_name="Lund")
     ContactPersonPhoneFactory(person=person)
@@ -23,6 +29,20 @@ def main_staff_pages(by) -> list[tuple[str, str]]:
     record = records.record_create(customer=customer, title="Left knee", by=by)
     records.entry_create(record=record, title="First visit", body="Swelling.", by=by)
     DebtorFactory(name="Nordlys Forsikring")
+    start = timezone.now() + timedelta(days=3)
+    Reservation.objects.create(
+        customer=customer,
+        service="Back care",
+        start=start,
+        calendar=Calendar.objects.create(name="Tobias Therapist"),
+        status=Reservation.Status.BOOKED,
+    )
+    Reservation.objects.create(
+        customer=customer,
+        service="Follow-up",
+        start=start + timedelta(days=7),
+        status=Reservation.Status.REQUESTED,
+    )
     profile = f"/customers/{customer.id}/"
     return [
         ("customer-list", "/customers/"),

@@ -3,6 +3,7 @@ reachable, forms fit) and the customer profile shows its tabs before its details
 1280 px forms stay at a readable width. Every main page is saved as a 390 px and a 1280 px
 screenshot in test-artifacts/ for a person to look at."""
 
+from tests.e2e.accessibility import blocking_violations
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.main_pages import SIGNED_OUT_PAGES, main_portal_pages, main_staff_pages
 from tests.factories import CustomerFactory, authenticator
@@ -26,8 +27,8 @@ ACTIONS_OFF_SCREEN = """() => [...document.querySelectorAll("table .dropdown-tog
 
 def _misfits(page, base_url, pages) -> dict[str, str]:
     """Visits each page at 390 and 1280 px and saves both screenshots; returns what does not
-    fit, by page: wider than the phone, a row's Actions off its screen, a form too wide on
-    the desktop."""
+    fit, by page: wider than the phone, a row's Actions off its screen, an accessibility
+    violation of the phone layout, a form too wide on the desktop."""
     ARTIFACTS.mkdir(exist_ok=True)
     found = {}
     for name, path in pages:
@@ -38,6 +39,8 @@ def _misfits(page, base_url, pages) -> dict[str, str]:
             found[name] = f"{width} px wide at 390 px"
         elif actions := page.evaluate(ACTIONS_OFF_SCREEN):
             found[name] = f"{actions} off the screen at 390 px"
+        elif violations := blocking_violations(page):  # stacked tables, collapsed menus
+            found[name] = f"{violations} at 390 px"
         page.screenshot(path=str(ARTIFACTS / f"screen-390-{name}.png"), full_page=True)
         page.set_viewport_size(DESKTOP)
         if wide := [w for w in page.evaluate(FORM_WIDTHS) if w > READABLE_FORM_WIDTH]:
