@@ -28,7 +28,7 @@ def main_staff_pages(by) -> list[tuple[str, str]]:
     CustomerContactFactory(customer=customer, contact=contact)
     record = records.record_create(customer=customer, title="Left knee", by=by)
     records.entry_create(record=record, title="First visit", body="Swelling.", by=by)
-    DebtorFactory(name="Nordlys Forsikring")
+    debtor = DebtorFactory(name="Nordlys Forsikring")
     start = timezone.now() + timedelta(days=3)
     Reservation.objects.create(
         customer=customer,
@@ -66,6 +66,14 @@ def main_staff_pages(by) -> list[tuple[str, str]]:
         ("record-groups", "/records/groups/"),
         ("debtor-groups", "/debtors/groups/"),
         ("reservation-new", f"{profile}reservations/new/"),
+        ("customer-debtor", f"{profile}debtor/"),
+        ("record-new", f"/records/customer/{customer.id}/new/"),
+        ("access-log", f"/records/customer/{customer.id}/access-log/"),
+        ("debtor-detail", f"/debtors/{debtor.pk}/"),
+        ("debtor-new", "/debtors/new/"),
+        ("contact-edit", f"/contacts/{contact.pk}/edit/"),
+        ("category-import", f"/contacts/categories/{contact.category_id}/import/"),
+        ("sign-in-security", "/accounts/two-factor/"),
     ]
 
 
@@ -78,6 +86,10 @@ def main_portal_pages(person) -> list[tuple[str, str]]:
         ("portal-contact-new", "/portal/contacts/new/"),
         ("portal-contact-edit", f"/portal/contacts/{person.pk}/edit/"),
         ("portal-profile", f"/portal/contacts/{person.pk}/"),
+        ("portal-search", "/portal/contacts/search/?name=lund"),
+        ("portal-billing", "/portal/billing/"),
+        ("portal-reports", "/portal/reports/"),
+        ("portal-appointment", "/portal/appointments/request/"),
     ]
 
 
