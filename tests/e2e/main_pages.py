@@ -1,6 +1,11 @@
 """The main staff and portal pages, with the data that fills them, for the accessibility
 and small-screen tests: main_staff_pages() and main_portal_pages() return (name, path)."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
+from customers.models import Calendar, Reservation
 from records import services as records
 from tests.factories import (
     ContactFactory,
@@ -14,7 +19,8 @@ from tests.factories import (
 
 def main_staff_pages(by) -> list[tuple[str, str]]:
     """A customer with a contact person, a chosen directory contact and a record with an
-    entry, a debtor: every main staff page has something to show."""
+    entry, a booked reservation and a request, a debtor: every main staff page has something
+    to show."""
     customer = CustomerFactory(first_name="Ida", last_name="Holm", phone="+4520123456")
     person = ContactPersonFactory(customer=customer, first_name="Ole", last_name="Lund")
     ContactPersonPhoneFactory(person=person)
@@ -22,7 +28,21 @@ def main_staff_pages(by) -> list[tuple[str, str]]:
     CustomerContactFactory(customer=customer, contact=contact)
     record = records.record_create(customer=customer, title="Left knee", by=by)
     records.entry_create(record=record, title="First visit", body="Swelling.", by=by)
-    DebtorFactory(name="Nordlys Forsikring")
+    debtor = DebtorFactory(name="Nordlys Forsikring")
+    start = timezone.now() + timedelta(days=3)
+    Reservation.objects.create(
+        customer=customer,
+        service="Back care",
+        start=start,
+        calendar=Calendar.objects.create(name="Tobias Therapist"),
+        status=Reservation.Status.BOOKED,
+    )
+    Reservation.objects.create(
+        customer=customer,
+        service="Follow-up",
+        start=start + timedelta(days=7),
+        status=Reservation.Status.REQUESTED,
+    )
     profile = f"/customers/{customer.id}/"
     return [
         ("customer-list", "/customers/"),
@@ -46,6 +66,14 @@ def main_staff_pages(by) -> list[tuple[str, str]]:
         ("record-groups", "/records/groups/"),
         ("debtor-groups", "/debtors/groups/"),
         ("reservation-new", f"{profile}reservations/new/"),
+        ("customer-debtor", f"{profile}debtor/"),
+        ("record-new", f"/records/customer/{customer.id}/new/"),
+        ("access-log", f"/records/customer/{customer.id}/access-log/"),
+        ("debtor-detail", f"/debtors/{debtor.pk}/"),
+        ("debtor-new", "/debtors/new/"),
+        ("contact-edit", f"/contacts/{contact.pk}/edit/"),
+        ("category-import", f"/contacts/categories/{contact.category_id}/import/"),
+        ("sign-in-security", "/accounts/two-factor/"),
     ]
 
 
@@ -58,6 +86,10 @@ def main_portal_pages(person) -> list[tuple[str, str]]:
         ("portal-contact-new", "/portal/contacts/new/"),
         ("portal-contact-edit", f"/portal/contacts/{person.pk}/edit/"),
         ("portal-profile", f"/portal/contacts/{person.pk}/"),
+        ("portal-search", "/portal/contacts/search/?name=lund"),
+        ("portal-billing", "/portal/billing/"),
+        ("portal-reports", "/portal/reports/"),
+        ("portal-appointment", "/portal/appointments/request/"),
     ]
 
 
