@@ -100,6 +100,22 @@ def record_access_log(
     return audit.append(line)
 
 
+def record_denied_log(
+    *, by: User, address: str | None, record_id=None, entry_id=None
+) -> RecordAccess | None:
+    """A "denied" line: `by` asked for a record (or an entry of one) without the permission
+    the page needs. Written for a record that exists only (a line must name one; a guessed
+    id leaves nothing), in its own transaction: the refusal that follows rolls nothing back."""
+    entry = Entry.objects.filter(pk=entry_id).first() if entry_id else None
+    record_id = entry.record_id if entry else record_id
+    record = Record.objects.filter(pk=record_id).first() if record_id else None
+    if record is None:
+        return None
+    return record_access_log(
+        action=Action.DENIED, record=record, entry=entry, by=by, address=address
+    )
+
+
 def record_purged_log(*, record: Record) -> RecordAccess:
     """The access log's last line about `record`, written by the purge as it deletes it
     (privacy.purge): no staff member and no address, just what went and when."""

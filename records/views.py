@@ -79,6 +79,14 @@ def records_page(permission: str):
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not request.user.has_perm(permission):
+                # The log is where a supervisor looks: a refused attempt on a record is
+                # written there too.
+                services.record_denied_log(
+                    by=request.user,
+                    address=client_ip(request),
+                    record_id=kwargs.get("record_id"),
+                    entry_id=kwargs.get("entry_id"),
+                )
                 raise PermissionDenied
             return verified_view(request, *args, **kwargs)
 
