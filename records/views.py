@@ -164,6 +164,8 @@ def record_print(request: HttpRequest, record_id) -> HttpResponse:
     context = {
         "record": record,
         "customer": record.customer,
+        # What the customer settings switch off (date of birth) stays off on paper too.
+        "settings": settings,
         "entries": (entry_opened(entry) for entry in entries),
     }
     return render(request, "records/record_print.html", context)
