@@ -170,3 +170,29 @@ def test_denied_lines_read_plainly_on_the_access_log_page(
     assert str(receptionist) in html
     filtered = client.get(reverse("records:access_log", args=[customer.pk]) + "?action=denied")
     assert filtered.content.decode().count("<tr") == 1 + 1  # header, the denied line
+
+
+def test_a_denied_attempt_to_open_the_record_tab_writes_a_denied_line(
+    client, receptionist, customer, record
+):
+    login_with_second_factor(client, receptionist)
+    url = reverse("customers:detail", args=[customer.pk])
+
+    response = client.get(f"{url}?tab=record&record={record.pk}", **ADDRESS)
+
+    assert response.status_code == 200  # the profile, without its Record tab
+    assert "Physiotherapy, left knee" not in response.content.decode()
+    assert lines(action="denied") == [("denied", "rita", customer.pk, record.pk, "192.0.2.7")]
+
+
+@pytest.mark.parametrize("wanted", ["not-a-uuid", "", "other customer's"])
+def test_the_record_tab_asked_for_a_record_that_is_not_there_writes_nothing(
+    wanted, client, receptionist, therapist, customer, record
+):
+    if wanted == "other customer's":
+        wanted = services.record_create(customer=CustomerFactory(), title="x", by=therapist).pk
+    login_with_second_factor(client, receptionist)
+    url = reverse("customers:detail", args=[customer.pk])
+
+    assert client.get(f"{url}?tab=record&record={wanted}").status_code == 200
+    assert not RecordAccess.objects.filter(action="denied").exists()
