@@ -29,7 +29,7 @@ def test_the_delete_page_counts_one_earlier_version_and_several(therapist_client
     entry = write("Visit")
     url = reverse("records:entry_delete", args=[entry.pk])
     services.entry_update(entry=entry, title="Visit", body="Second", by=therapist)
-    assert "<li>its earlier version</li>" in therapist_client.get(url).content.decode()
+    assert "<li>its 1 earlier version</li>" in therapist_client.get(url).content.decode()
 
     services.entry_update(entry=entry, title="Visit", body="Third", by=therapist)
     assert "<li>its 2 earlier versions</li>" in therapist_client.get(url).content.decode()
