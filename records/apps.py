@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import ngettext
 
 
 class RecordsConfig(AppConfig):
@@ -26,4 +27,7 @@ def _records_kept(customer) -> list[str]:
     count = customer.records.count()
     if not count:
         return []
-    return [f"{count} record(s) (journals)"]
+    return [
+        ngettext("%(count)d record (journal)", "%(count)d records (journals)", count)
+        % {"count": count}
+    ]

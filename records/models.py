@@ -254,16 +254,18 @@ class RecordAccess(models.Model):
     """
 
     class Action(models.TextChoices):
-        VIEW = "view", "Viewed"
-        HISTORY = "history", "Viewed earlier versions"
-        CREATE = "create", "Created"
-        EDIT = "edit", "Edited"
-        DELETE = "delete", "Deleted"
-        ARCHIVE = "archive", "Archived"
-        RESTORE = "restore", "Restored from the archive"
-        PRINT = "print", "Printed"
-        EXPORT = "export", "Exported"
-        PURGE = "purge", "Purged after the retention period"
+        VIEW = "view", gettext_lazy("Viewed")
+        HISTORY = "history", gettext_lazy("Viewed earlier versions")
+        CREATE = "create", gettext_lazy("Created")
+        EDIT = "edit", gettext_lazy("Edited")
+        DELETE = "delete", gettext_lazy("Deleted")
+        ARCHIVE = "archive", gettext_lazy("Archived")
+        RESTORE = "restore", gettext_lazy("Restored from the archive")
+        PRINT = "print", gettext_lazy("Printed")
+        EXPORT = "export", gettext_lazy("Exported")
+        PURGE = "purge", gettext_lazy("Purged after the retention period")
+        # Someone without the permission tried to open (or change) the record: refused.
+        DENIED = "denied", gettext_lazy("Denied: tried without permission")
 
     at = models.DateTimeField(default=timezone.now)
     # None only for the line `manage.py purge_records` writes: no person did it.
@@ -314,6 +316,10 @@ class RecordAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.by} {self.get_action_display().lower()} record {self.record_id}"
+
+    @property
+    def was_denied(self) -> bool:
+        return self.action == self.Action.DENIED
 
     @property
     def by(self) -> str:

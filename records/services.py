@@ -22,6 +22,8 @@ record and waits for the chain: a deadlock. A path that logs without writing (vi
 prints, exports) takes only the advisory lock. A new path keeps this order.
 """
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -98,6 +100,34 @@ def record_access_log(
         address=address or None,
     )
     return audit.append(line)
+
+
+def _as_uuid(value) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def record_denied_log(
+    *, by: User, address: str | None, record_id=None, entry_id=None, customer_id=None
+) -> RecordAccess | None:
+    """A "denied" line: `by` asked for a record (or an entry of one) without the permission
+    the page needs. Written for a record that exists (of `customer_id`, when given) only: a
+    line must name one, and a guessed or malformed id leaves nothing. In its own
+    transaction: the refusal that follows rolls nothing back."""
+    entry_id, record_id = _as_uuid(entry_id), _as_uuid(record_id)
+    entry = Entry.objects.filter(pk=entry_id).first() if entry_id else None
+    record_id = entry.record_id if entry else record_id
+    records = Record.objects.filter(pk=record_id)
+    if customer_id is not None:
+        records = records.filter(customer_id=_as_uuid(customer_id))
+    record = records.first() if record_id else None
+    if record is None:
+        return None
+    return record_access_log(
+        action=Action.DENIED, record=record, entry=entry, by=by, address=address
+    )
 
 
 def record_purged_log(*, record: Record) -> RecordAccess:

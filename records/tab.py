@@ -19,7 +19,21 @@ ENTRIES_PER_PAGE = 25
 
 
 def is_shown(request: HttpRequest, settings: CustomerSettings) -> bool:
-    return settings.records_addon_enabled and request.user.has_perm("records.view_record")
+    """Whether the profile has the Record tab (asked once per profile page). Asked for by
+    someone without the permission (a link to `?tab=record&record=<id>`), it is not shown
+    and the attempt is written to that record's access log as "denied"."""
+    if not settings.records_addon_enabled:
+        return False
+    if request.user.has_perm("records.view_record"):
+        return True
+    if request.GET.get("tab") == "record" and request.resolver_match:
+        services.record_denied_log(
+            by=request.user,
+            address=client_ip(request),
+            record_id=request.GET.get("record"),
+            customer_id=request.resolver_match.kwargs.get("customer_id"),
+        )
+    return False
 
 
 def entry_opened(entry: Entry) -> Entry:

@@ -1,9 +1,10 @@
 """Staff pages of the records add-on: records and entries, their versions and print, the
 record groups, and the access log.
 
-Every page but the access log exists only while the records add-on is on (404 otherwise),
-and each asks its own permission (403 without it). The rules themselves (windows, archive,
-sanitising, logging of writes) live in records.services; pages log what they show.
+Every page, the access log included, exists only while the records add-on is on (404
+otherwise, whatever the method), and each asks its own permission (403 without it). The
+rules themselves (windows, archive, sanitising, logging of writes) live in
+records.services; pages log what they show.
 """
 
 from functools import wraps
@@ -54,6 +55,19 @@ def _render_form(request: HttpRequest, template: str, context: dict) -> HttpResp
     return response
 
 
+def records_addon(view):
+    """A page of the records add-on: 404 while the add-on is off, before anything else
+    (method, permission) is looked at, so a switched-off add-on shows no trace."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not CustomerSettings.for_request(request).records_addon_enabled:
+            raise Http404("The records add-on is switched off.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def records_page(permission: str):
     """A records page: 404 while the add-on is off, 403 without `permission`, only in a
     session verified with a second factor (never cached, as every signed-in page)."""
@@ -61,11 +75,18 @@ def records_page(permission: str):
     def decorator(view):
         verified_view = two_factor.required(view)
 
+        @records_addon
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not CustomerSettings.for_request(request).records_addon_enabled:
-                raise Http404("The records add-on is switched off.")
             if not request.user.has_perm(permission):
+                # The log is where a supervisor looks: a refused attempt on a record is
+                # written there too.
+                services.record_denied_log(
+                    by=request.user,
+                    address=client_ip(request),
+                    record_id=kwargs.get("record_id"),
+                    entry_id=kwargs.get("entry_id"),
+                )
                 raise PermissionDenied
             return verified_view(request, *args, **kwargs)
 
@@ -112,8 +133,8 @@ def record_create(request: HttpRequest, customer_id) -> HttpResponse:
     return render(request, "records/record_form.html", {"form": form, "customer": customer})
 
 
-@require_POST
 @records_page("records.change_record")
+@require_POST
 def record_archive(request: HttpRequest, record_id) -> HttpResponse:
     record = _record(record_id)
     archive = request.POST.get("archive") == "1"
@@ -143,6 +164,8 @@ def record_print(request: HttpRequest, record_id) -> HttpResponse:
     context = {
         "record": record,
         "customer": record.customer,
+        # What the customer settings switch off (date of birth) stays off on paper too.
+        "settings": settings,
         "entries": (entry_opened(entry) for entry in entries),
     }
     return render(request, "records/record_print.html", context)
@@ -250,10 +273,11 @@ def entry_history(request: HttpRequest, entry_id) -> HttpResponse:
     return render(request, "records/entry_history.html", context)
 
 
+@records_addon
 @permission_required("records.view_recordaccess", raise_exception=True)
 def access_log(request: HttpRequest, customer_id) -> HttpResponse:
-    """Who looked at or changed this customer's records. Open to auditors whether or not
-    the add-on is on now: the log outlives the switch."""
+    """Who looked at or changed this customer's records. Hidden with the rest of the add-on
+    while it is off; the log itself outlives the switch and shows again when it is on."""
     customer = get_object_or_404(Customer, pk=customer_id)
     log = (
         RecordAccess.objects.filter(customer=customer)

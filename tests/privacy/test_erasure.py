@@ -553,3 +553,15 @@ def test_an_erased_customers_profile_offers_nothing_to_add_and_refuses_a_posted_
         assert reverse(offer, args=[customer.pk]) not in profile, offer
     persons = client.get(reverse("customers:detail", args=[customer.pk]), {"tab": "persons"})
     assert reverse("contacts:person_create", args=[customer.pk]) not in persons.content.decode()
+
+
+def test_the_erase_page_counts_records_entries_and_versions_in_the_plural(
+    client_for, administrator
+):
+    with time_machine.travel(ASKED, tick=False):
+        subject = customer_with_everything(staff=administrator)
+        second = records.record_create(customer=subject.customer, title="Back", by=administrator)
+        records.entry_create(record=second, title="Visit", body="Notes", by=administrator)
+        response = client_for(administrator).get(erase_url(subject.customer))
+
+    assert "2 records with 2 entries and 1 earlier version" in response.content.decode()

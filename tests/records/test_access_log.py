@@ -1,6 +1,8 @@
 """The access log: every view, write and print of a record leaves a line (who, customer,
 record, action, when, address); auditors read it per customer; nobody changes it."""
 
+import uuid
+
 import pytest
 from django.contrib import admin
 from django.db import ProgrammingError, connection, transaction
@@ -120,3 +122,77 @@ def test_the_admin_shows_the_log_read_only(rf, administrator):
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
+
+
+def test_a_denied_attempt_to_open_a_record_writes_a_denied_line(
+    client, receptionist, customer, record
+):
+    login_with_second_factor(client, receptionist)
+
+    response = client.get(reverse("records:record_print", args=[record.pk]), **ADDRESS)
+
+    assert response.status_code == 403
+    assert lines(action="denied") == [("denied", "rita", customer.pk, record.pk, "192.0.2.7")]
+
+
+def test_a_denied_attempt_on_an_entry_names_the_entry_and_its_record(
+    client, receptionist, customer, record, write
+):
+    entry = write("Visit")
+    login_with_second_factor(client, receptionist)
+
+    response = client.get(reverse("records:entry_history", args=[entry.pk]), **ADDRESS)
+
+    assert response.status_code == 403
+    line = RecordAccess.objects.get(action="denied")
+    assert (line.user, line.record_id, line.entry_id) == (receptionist, record.pk, entry.pk)
+
+
+def test_a_denied_attempt_on_a_record_that_does_not_exist_writes_nothing(client, receptionist):
+    login_with_second_factor(client, receptionist)
+
+    response = client.get(reverse("records:record_print", args=[uuid.uuid4()]))
+
+    assert response.status_code == 403
+    assert not RecordAccess.objects.filter(action="denied").exists()
+
+
+def test_denied_lines_read_plainly_on_the_access_log_page(
+    client, administrator, receptionist, customer, record
+):
+    services.record_denied_log(by=receptionist, address="192.0.2.7", record_id=record.pk)
+    login_with_second_factor(client, administrator)
+
+    html = client.get(reverse("records:access_log", args=[customer.pk])).content.decode()
+
+    assert '<tr class="table-warning">' in html
+    assert "<strong>Denied: tried without permission</strong>" in html
+    assert str(receptionist) in html
+    filtered = client.get(reverse("records:access_log", args=[customer.pk]) + "?action=denied")
+    assert filtered.content.decode().count("<tr") == 1 + 1  # header, the denied line
+
+
+def test_a_denied_attempt_to_open_the_record_tab_writes_a_denied_line(
+    client, receptionist, customer, record
+):
+    login_with_second_factor(client, receptionist)
+    url = reverse("customers:detail", args=[customer.pk])
+
+    response = client.get(f"{url}?tab=record&record={record.pk}", **ADDRESS)
+
+    assert response.status_code == 200  # the profile, without its Record tab
+    assert "Physiotherapy, left knee" not in response.content.decode()
+    assert lines(action="denied") == [("denied", "rita", customer.pk, record.pk, "192.0.2.7")]
+
+
+@pytest.mark.parametrize("wanted", ["not-a-uuid", "", "other customer's"])
+def test_the_record_tab_asked_for_a_record_that_is_not_there_writes_nothing(
+    wanted, client, receptionist, therapist, customer, record
+):
+    if wanted == "other customer's":
+        wanted = services.record_create(customer=CustomerFactory(), title="x", by=therapist).pk
+    login_with_second_factor(client, receptionist)
+    url = reverse("customers:detail", args=[customer.pk])
+
+    assert client.get(f"{url}?tab=record&record={wanted}").status_code == 200
+    assert not RecordAccess.objects.filter(action="denied").exists()

@@ -12,10 +12,13 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 
 from records import audit, services
 from records.models import Entry, Record, RecordAccess
 from tests.customers.concurrency import run_at_once
+from tests.factories import login_with_second_factor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -189,3 +192,52 @@ def test_entry_cannot_be_added_while_the_record_is_being_archived(journal, thera
     assert isinstance(added, ValidationError)
     assert added.messages == ["This record is archived: new entries cannot be added."]
     assert not Entry.objects.filter(record=journal).exists()
+
+
+def test_pages_writing_at_once_never_answer_500_and_say_why_a_write_was_refused(
+    journal, therapist, administrator
+):
+    """Through the pages: one member of staff adds an entry while a second edits another
+    entry of the record and a third archives (then restores) it. Each write is kept, or
+    refused with the reason shown; never a 500."""
+    clients = {name: Client() for name in ("writer", "editor", "archiver")}
+    login_with_second_factor(clients["writer"], therapist)
+    login_with_second_factor(clients["editor"], administrator)
+    login_with_second_factor(clients["archiver"], administrator)
+    refusals = {"This record is archived: new entries cannot be added.",
+                "This record is archived: its entries cannot be changed."}  # fmt: skip
+    for round_number in range(10):
+        services.record_archive(record=journal, archived=False, by=therapist)
+        existing = services.entry_create(record=journal, title="Old", body="Old", by=therapist)
+        posts = [
+            ("writer", reverse("records:entry_create", args=[journal.pk]),
+             {"title": f"Visit {round_number}", "body": "Notes."}),
+            ("editor", reverse("records:entry_edit", args=[existing.pk]),
+             {"title": "Old, edited", "body": "Edited."}),
+            ("archiver", reverse("records:record_archive", args=[journal.pk]), {"archive": "1"}),
+        ]  # fmt: skip
+        entries_before = Entry.objects.filter(record=journal).count()
+
+        responses = run_at_once(lambda post: clients[post[0]].post(post[1], post[2]), posts)
+
+        errors = [response for response in responses if isinstance(response, Exception)]
+        assert errors == [], f"round {round_number}"
+        added, edited, archived = responses
+        assert archived.status_code == 302
+        was_added = Entry.objects.filter(record=journal).count() == entries_before + 1
+        was_edited = Entry.objects.get(pk=existing.pk).versions.exists()
+        for response, kept, client in (
+            (added, was_added, "writer"),
+            (edited, was_edited, "editor"),
+        ):
+            assert response.status_code in (200, 302), f"round {round_number}"
+            if kept:
+                assert response.status_code == 302
+                continue
+            # Refused: the page (back to the record with a message) or the service under
+            # the record's lock (the form says why).
+            page = response if response.status_code == 200 else clients[client].get(response.url)
+            html = page.content.decode()
+            assert any(refusal in html for refusal in refusals), f"round {round_number}"
+
+    assert audit.verify().broken is None

@@ -1,7 +1,7 @@
 """Writing, editing, deleting and printing entries from the staff pages: the windows are
 refused on the server with the closing time, every edit keeps a version, delete asks first."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -159,3 +159,17 @@ def test_the_print_view_has_every_entry_and_is_logged(
     assert "data-print" in html
     assert response["Cache-Control"].startswith("max-age=0, no-cache, no-store")
     assert RecordAccess.objects.filter(action="print", record=record).count() == 1
+
+
+@pytest.mark.parametrize("shown", [True, False])
+def test_the_print_shows_the_date_of_birth_only_while_the_field_is_on(
+    shown, therapist_client, customer, record, customer_settings
+):
+    customer.date_of_birth = date(1984, 5, 17)
+    customer.save(update_fields=["date_of_birth"])
+    customer_settings(date_of_birth_enabled=shown)
+
+    html = therapist_client.get(reverse("records:record_print", args=[record.pk])).content.decode()
+
+    assert ("born 17 May 1984" in html) is shown
+    assert ("1984" in html) is shown

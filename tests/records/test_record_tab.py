@@ -239,7 +239,7 @@ def test_a_customer_with_records_cannot_be_deleted_and_the_page_says_so(
     response = client.get(reverse("customers:delete", args=[customer.pk]))
     html = response.content.decode()
     assert "cannot be deleted" in html
-    assert "1 record(s)" in html
+    assert "1 record (journal)" in html
     assert "Delete for good" not in html
     other = CustomerFactory()
     assert (
