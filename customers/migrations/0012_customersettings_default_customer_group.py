@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0008_customer_erased_on"),
+        ("customers", "0011_customer_list_name_order"),
     ]
 
     operations = [
