@@ -149,7 +149,6 @@ class ContactPersonForm(forms.ModelForm):
             "prefers_sms",
             "prefers_letter",
         ]
-        help_texts = {"email": "An email address or a phone number is required."}
 
     def __init__(self, *args, sms_enabled: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,14 +187,24 @@ class ContactPersonForm(forms.ModelForm):
             "prefers_sms": bool(mobile),
         }
 
+    def clean(self):
+        cleaned = super().clean()
+        # Checked with every other field, so one submit shows all that is wrong. A phone
+        # number with an error of its own is reported there, not as "no number".
+        if (
+            "email" not in self._errors
+            and not cleaned.get("email")
+            and self.phones.is_valid()
+            and not self.phones.numbers()
+        ):
+            self.add_error("email", "Enter an email address or at least one phone number.")
+        return cleaned
+
     def is_valid(self) -> bool:
         phones_valid = self.phones.is_valid()
         if not (super().is_valid() and phones_valid):
             return False
         numbers = self.phones.numbers()
-        if not self.cleaned_data.get("email") and not numbers:
-            self.add_error("email", "Enter an email address or at least one phone number.")
-            return False
         if not self.cleaned_data.get("preferences_scripted"):
             has = self._filled(
                 email=self.cleaned_data.get("email"),
