@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from config.spreadsheet import csv_response
 from contacts import services, transfer
@@ -95,17 +96,19 @@ def directory(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("contacts.add_contactcategory", raise_exception=True)
 def category_create(request: HttpRequest) -> HttpResponse:
+    """Create a category from the form on the directory page or a customer's Contacts
+    tab. A name to correct comes back at the field: in place (htmx), or on a page of its
+    own when the form was posted without the script."""
     customer = _customer_from_query(request)
     form = CategoryForm(request.POST)
     if not form.is_valid():
-        for error in form.errors.get("name", form.non_field_errors()):
-            messages.error(request, error)
-        if customer:
-            return _to_contacts_tab(customer)
-        return redirect("contacts:directory")
+        template = "contacts/category_create.html"
+        context = {"category_form": form, "customer": customer}
+        return render(request, f"{template}#form" if request.htmx else template, context)
     category = form.save()
     messages.success(request, f"Category {category.name} created. Now add its contacts.")
-    return redirect(_with_customer(reverse("contacts:category", args=[category.pk]), customer))
+    target = _with_customer(reverse("contacts:category", args=[category.pk]), customer)
+    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
 
 
 @contacts_shown

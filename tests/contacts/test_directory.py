@@ -211,3 +211,60 @@ def test_staff_without_permission_cannot_delete_directory_contacts(client_for, n
     contact = ContactFactory()
     assert client_for(nobody).post(f"/contacts/{contact.pk}/delete/").status_code == 403
     assert Contact.objects.exists()
+
+
+# Errors at their fields
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_an_empty_category_name_is_refused_at_the_name_field(client, htmx):
+    customer = CustomerFactory()
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.post(
+        f"/contacts/categories/new/?customer={customer.id}", {"name": ""}, headers=headers
+    )
+    assert response.status_code == 200
+    assert response.context["category_form"].errors["name"] == ["This field is required."]
+    content = response.content.decode()
+    assert 'id="error_1_id_name"' in content
+    assert 'class="alert' not in content
+    assert not ContactCategory.objects.exists()
+
+
+def test_a_taken_category_name_is_refused_at_the_name_field(client):
+    ContactCategoryFactory(name="Doctors")
+    response = client.post("/contacts/categories/new/", {"name": "DOCTORS"})
+    assert response.context["category_form"].errors["name"] == [
+        "A contact category with this name already exists."
+    ]
+    assert not response.context["category_form"].non_field_errors()
+
+
+def test_a_category_created_through_htmx_opens_its_page(client):
+    response = client.post(
+        "/contacts/categories/new/", {"name": "Doctors"}, headers={"HX-Request": "true"}
+    )
+    assert response["HX-Redirect"] == f"/contacts/categories/{ContactCategory.objects.get().pk}/"
+
+
+def test_email_or_phone_is_asked_for_at_the_email_and_phone_group(client):
+    category = ContactCategoryFactory()
+    response = client.post(
+        f"/contacts/categories/{category.pk}/new/", _contact(email="", last_name="")
+    )
+    form = response.context["form"]
+    assert form.errors["email"] == ["Enter an email address or a phone number."]
+    assert form.errors["last_name"] == ["This field is required."]
+    assert not form.non_field_errors()
+    content = response.content.decode()
+    group = content[content.index("<legend") : content.index("</fieldset>")]
+    assert "Enter an email address or a phone number." in group
+    assert not Contact.objects.exists()
+
+
+def test_required_fields_and_the_email_or_phone_group_are_marked(client):
+    contact = ContactFactory()
+    content = client.get(f"/contacts/{contact.pk}/edit/").content.decode()
+    assert "Fields marked * are required." in content
+    assert 'Last name or organisation name<span class="asteriskField">*</span>' in content
+    assert 'Email or phone<span class="asteriskField">*</span></legend>' in content
