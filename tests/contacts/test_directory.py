@@ -268,3 +268,23 @@ def test_required_fields_and_the_email_or_phone_group_are_marked(client):
     assert "Fields marked * are required." in content
     assert 'Last name or organisation name<span class="asteriskField">*</span>' in content
     assert 'Email or phone<span class="asteriskField">*</span></legend>' in content
+
+
+def _active_menu_item(content: str) -> str:
+    nav = content[: content.index("</nav>")]
+    before = nav[: nav.index('active" aria-current="page"')]
+    after = nav[nav.index('active" aria-current="page"') :]
+    return after[after.index(">") + 1 : after.index("</a>")].strip() if before else ""
+
+
+def test_contact_person_pages_highlight_customers_in_the_menu(client):
+    from tests.factories import ContactPersonFactory
+
+    person = ContactPersonFactory()
+    for url in (
+        f"/contacts/persons/{person.pk}/",
+        f"/contacts/persons/{person.pk}/edit/",
+        f"/contacts/customer/{person.customer_id}/persons/new/",
+    ):
+        assert _active_menu_item(client.get(url).content.decode()) == "Customers"
+    assert _active_menu_item(client.get("/contacts/").content.decode()) == "Contacts"
