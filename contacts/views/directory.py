@@ -114,7 +114,8 @@ def category_create(request: HttpRequest) -> HttpResponse:
 @contacts_shown
 @permission_required("contacts.view_contactcategory", raise_exception=True)
 def category_detail(request: HttpRequest, category_id: int) -> HttpResponse:
-    """The "Edit category" page: rename at the top, contacts below, delete at the bottom."""
+    """The "Edit category" page: rename at the top, contacts below, the form for a new
+    contact under them (the guide's "Create new contact"), delete at the bottom."""
     category = get_object_or_404(ContactCategory, pk=category_id)
     rename_form = CategoryForm(request.POST or None, instance=category, prefix="rename")
     if request.method == "POST":
@@ -124,13 +125,26 @@ def category_detail(request: HttpRequest, category_id: int) -> HttpResponse:
             rename_form.save()
             messages.success(request, "Category renamed.")
             return redirect(request.get_full_path())
+    return _category_page(request, category, rename_form=rename_form)
+
+
+def _category_page(
+    request: HttpRequest,
+    category: ContactCategory,
+    *,
+    rename_form: CategoryForm | None = None,
+    contact_form: ContactForm | None = None,
+    duplicates: list[Contact] | None = None,
+) -> HttpResponse:
     paginator = Paginator(category.contacts.with_customer_count(), CONTACTS_PER_PAGE)
     page_number = request.GET.get("page")
     # New contacts go to the bottom of the list: "last" opens the page that shows them.
     page = paginator.get_page(paginator.num_pages if page_number == "last" else page_number)
     context = {
         "category": category,
-        "rename_form": rename_form,
+        "rename_form": rename_form or CategoryForm(instance=category, prefix="rename"),
+        "form": contact_form or ContactForm(instance=Contact(category=category)),
+        "duplicates": duplicates or [],
         "page": page,
         "customer": _customer_from_query(request),
     }
@@ -163,23 +177,25 @@ def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
 @contacts_shown
 @permission_required("contacts.add_contact", raise_exception=True)
 def contact_create(request: HttpRequest, category_id: int) -> HttpResponse:
+    """The new-contact form of the category page posts here; what needs correcting (or a
+    possible duplicate) comes back on the category page, at the form."""
     category = get_object_or_404(ContactCategory, pk=category_id)
     customer = _customer_from_query(request)
-    form = ContactForm(request.POST or None, instance=Contact(category=category))
+    target = _with_customer(reverse("contacts:category", args=[category.pk]), customer)
+    if request.method != "POST":
+        return redirect(f"{target}#new-contact")
+    form = ContactForm(request.POST, instance=Contact(category=category))
     duplicates = []
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         # A hint, not a rule: the user sees the look-alikes and may save anyway.
         if not request.POST.get("save_anyway"):
             duplicates = list(Contact.objects.possible_duplicates(form.instance)[:5])
         if not duplicates:
             contact = form.save()
             messages.success(request, f"Contact {contact.name} created.")
-            target = reverse("contacts:category", args=[category.pk])
-            if customer:
-                return redirect(f"{target}?customer={customer.id}&page=last")
-            return redirect(f"{target}?page=last")
-    context = {"form": form, "category": category, "customer": customer, "duplicates": duplicates}
-    return render(request, "contacts/contact_form.html", context)
+            separator = "&" if customer else "?"
+            return redirect(f"{target}{separator}page=last#contact-{contact.pk}")
+    return _category_page(request, category, contact_form=form, duplicates=duplicates)
 
 
 @contacts_shown

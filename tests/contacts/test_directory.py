@@ -288,3 +288,48 @@ def test_contact_person_pages_highlight_customers_in_the_menu(client):
     ):
         assert _active_menu_item(client.get(url).content.decode()) == "Customers"
     assert _active_menu_item(client.get("/contacts/").content.decode()) == "Contacts"
+
+
+# The new-contact form on the category page
+
+
+def test_the_new_contact_form_is_on_the_category_page(client):
+    category = ContactCategoryFactory(name="Doctors")
+    content = client.get(f"/contacts/categories/{category.pk}/").content.decode()
+    assert f'action="/contacts/categories/{category.pk}/new/#new-contact"' in content
+    assert 'name="last_name"' in content
+    new_page = client.get(f"/contacts/categories/{category.pk}/new/")
+    assert new_page.status_code == 302
+    assert new_page["Location"] == f"/contacts/categories/{category.pk}/#new-contact"
+
+
+def test_a_new_contact_to_correct_comes_back_on_the_category_page(client):
+    category = ContactCategoryFactory(name="Doctors")
+    ContactFactory(category=category, last_name="Aaberg")
+    response = client.post(f"/contacts/categories/{category.pk}/new/", _contact(last_name=""))
+    assert response.templates[0].name == "contacts/category_detail.html"
+    content = response.content.decode()
+    assert "Aaberg" in content
+    assert 'value="ida@lægehus.dk"' in content
+    assert f'action="/contacts/categories/{category.pk}/"' in content  # rename still renames
+
+
+# Navigation
+
+
+def _breadcrumbs(content: str) -> str:
+    start = content.index('<nav aria-label="breadcrumb">')
+    return " ".join(content[start : content.index("</nav>", start)].split())
+
+
+def test_category_page_and_contact_pages_share_one_breadcrumb_trail(client):
+    customer = CustomerFactory(first_name="Asta", last_name="Berg")
+    contact = ContactFactory(category__name="Doctors")
+    query = f"?customer={customer.id}"
+    category_trail = _breadcrumbs(
+        client.get(f"/contacts/categories/{contact.category_id}/{query}").content.decode()
+    )
+    edit_trail = _breadcrumbs(client.get(f"/contacts/{contact.pk}/edit/{query}").content.decode())
+    assert "Asta Berg" in category_trail
+    assert edit_trail.startswith(category_trail.split('<li class="breadcrumb-item active"')[0])
+    assert f'<a href="/contacts/categories/{contact.category_id}/{query}">Doctors</a>' in edit_trail
