@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from config.http import local_url
 from config.spreadsheet import csv_response
 from contacts import services, transfer
 from contacts.forms import CategoryForm, ContactChoiceForm, ContactForm, ImportForm
@@ -201,17 +202,25 @@ def contact_create(request: HttpRequest, category_id: int) -> HttpResponse:
 @contacts_shown
 @permission_required("contacts.change_contact", raise_exception=True)
 def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Edit a directory contact; saving returns to where the user came from (`next`)."""
     contact = get_object_or_404(Contact.objects.select_related("category"), pk=contact_id)
     customer = _customer_from_query(request)
+    back = local_url(request, request.POST.get("next") or request.GET.get("next")) or reverse(
+        "contacts:category", args=[contact.category_id]
+    )
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Contact {contact.name} saved.")
-        if customer:
-            return _to_contacts_tab(customer)
-        return redirect("contacts:category", contact.category_id)
-    context = {"form": form, "category": contact.category, "contact": contact}
-    return render(request, "contacts/contact_form.html", context | {"customer": customer})
+        return redirect(back)
+    context = {
+        "form": form,
+        "category": contact.category,
+        "contact": contact,
+        "customer": customer,
+        "back": back,
+    }
+    return render(request, "contacts/contact_form.html", context)
 
 
 @contacts_shown

@@ -270,26 +270,6 @@ def test_required_fields_and_the_email_or_phone_group_are_marked(client):
     assert 'Email or phone<span class="asteriskField">*</span></legend>' in content
 
 
-def _active_menu_item(content: str) -> str:
-    nav = content[: content.index("</nav>")]
-    before = nav[: nav.index('active" aria-current="page"')]
-    after = nav[nav.index('active" aria-current="page"') :]
-    return after[after.index(">") + 1 : after.index("</a>")].strip() if before else ""
-
-
-def test_contact_person_pages_highlight_customers_in_the_menu(client):
-    from tests.factories import ContactPersonFactory
-
-    person = ContactPersonFactory()
-    for url in (
-        f"/contacts/persons/{person.pk}/",
-        f"/contacts/persons/{person.pk}/edit/",
-        f"/contacts/customer/{person.customer_id}/persons/new/",
-    ):
-        assert _active_menu_item(client.get(url).content.decode()) == "Customers"
-    assert _active_menu_item(client.get("/contacts/").content.decode()) == "Contacts"
-
-
 # The new-contact form on the category page
 
 
@@ -317,6 +297,41 @@ def test_a_new_contact_to_correct_comes_back_on_the_category_page(client):
 # Navigation
 
 
+def test_saving_a_contact_edited_from_its_category_page_returns_there(client):
+    customer = CustomerFactory()
+    contact = ContactFactory()
+    category_page = f"/contacts/categories/{contact.category_id}/?customer={customer.id}"
+    content = client.get(category_page).content.decode()
+    edit_link = (
+        f"/contacts/{contact.pk}/edit/?customer={customer.id}"
+        f"&amp;next=/contacts/categories/{contact.category_id}/%3Fcustomer%3D{customer.id}"
+    )
+    assert edit_link in content
+    response = client.post(
+        f"/contacts/{contact.pk}/edit/?customer={customer.id}",
+        _contact(next=category_page),
+    )
+    assert response["Location"] == category_page
+
+
+def test_saving_a_contact_edited_from_the_customer_tab_returns_to_the_tab(
+    client, customer_settings
+):
+    customer = CustomerFactory()
+    link = CustomerContactFactory(customer=customer)
+    tab = f"/customers/{customer.id}/?tab=contacts"
+    assert "next=/customers/" in client.get(tab).content.decode()
+    response = client.post(f"/contacts/{link.contact_id}/edit/", _contact(next=tab))
+    assert response["Location"] == tab
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "customers:list"])
+def test_a_next_that_is_not_a_page_of_this_site_returns_to_the_category(client, next_url):
+    contact = ContactFactory()
+    response = client.post(f"/contacts/{contact.pk}/edit/", _contact(next=next_url))
+    assert response["Location"] == f"/contacts/categories/{contact.category_id}/"
+
+
 def _breadcrumbs(content: str) -> str:
     start = content.index('<nav aria-label="breadcrumb">')
     return " ".join(content[start : content.index("</nav>", start)].split())
@@ -333,3 +348,23 @@ def test_category_page_and_contact_pages_share_one_breadcrumb_trail(client):
     assert "Asta Berg" in category_trail
     assert edit_trail.startswith(category_trail.split('<li class="breadcrumb-item active"')[0])
     assert f'<a href="/contacts/categories/{contact.category_id}/{query}">Doctors</a>' in edit_trail
+
+
+def _active_menu_item(content: str) -> str:
+    nav = content[: content.index("</nav>")]
+    before = nav[: nav.index('active" aria-current="page"')]
+    after = nav[nav.index('active" aria-current="page"') :]
+    return after[after.index(">") + 1 : after.index("</a>")].strip() if before else ""
+
+
+def test_contact_person_pages_highlight_customers_in_the_menu(client):
+    from tests.factories import ContactPersonFactory
+
+    person = ContactPersonFactory()
+    for url in (
+        f"/contacts/persons/{person.pk}/",
+        f"/contacts/persons/{person.pk}/edit/",
+        f"/contacts/customer/{person.customer_id}/persons/new/",
+    ):
+        assert _active_menu_item(client.get(url).content.decode()) == "Customers"
+    assert _active_menu_item(client.get("/contacts/").content.decode()) == "Contacts"
