@@ -202,8 +202,10 @@ def contact_create(request: HttpRequest, category_id: int) -> HttpResponse:
 @contacts_shown
 @permission_required("contacts.change_contact", raise_exception=True)
 def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
-    """Edit a directory contact; saving returns to where the user came from (`next`)."""
-    contact = get_object_or_404(Contact.objects.select_related("category"), pk=contact_id)
+    """Edit a directory contact. It is the same contact on every customer's profile that
+    shows it, and the page says so; saving returns to where the user came from (`next`)."""
+    contacts = Contact.objects.select_related("category").with_customer_count()
+    contact = get_object_or_404(contacts, pk=contact_id)
     customer = _customer_from_query(request)
     back = local_url(request, request.POST.get("next") or request.GET.get("next")) or reverse(
         "contacts:category", args=[contact.category_id]

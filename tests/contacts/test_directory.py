@@ -368,3 +368,18 @@ def test_contact_person_pages_highlight_customers_in_the_menu(client):
     ):
         assert _active_menu_item(client.get(url).content.decode()) == "Customers"
     assert _active_menu_item(client.get("/contacts/").content.decode()) == "Contacts"
+
+
+# Editing a shared directory contact
+
+
+def test_the_edit_page_says_the_change_reaches_every_customer_who_has_the_contact(client):
+    contact = ContactFactory(category__name="Doctors")
+    content = client.get(f"/contacts/{contact.pk}/edit/").content.decode()
+    assert "saving changes it" not in content
+    CustomerContactFactory(contact=contact)
+    content = " ".join(client.get(f"/contacts/{contact.pk}/edit/").content.decode().split())
+    assert "saving changes it on the profile of the 1 customer who has it." in content
+    CustomerContactFactory(contact=contact)
+    content = " ".join(client.get(f"/contacts/{contact.pk}/edit/").content.decode().split())
+    assert "saving changes it on the profiles of all 2 customers who have it." in content
