@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -45,6 +46,14 @@ def _customer_from_query(request: HttpRequest) -> Customer | None:
 
 def _with_customer(url: str, customer: Customer | None) -> str:
     return f"{url}?customer={customer.id}" if customer else url
+
+
+def _places_removed(count: int) -> str:
+    return ngettext(
+        "%(count)d place on a customer profile removed.",
+        "%(count)d places on customer profiles removed.",
+        count,
+    ) % {"count": count}
 
 
 def _to_contacts_tab(customer: Customer) -> HttpResponse:
@@ -159,11 +168,12 @@ def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
     customer = _customer_from_query(request)
     if request.method == "POST":
         gone = services.category_delete(category=category)
-        messages.success(
-            request,
-            f"Category {category.name} deleted with {gone.contacts} contact(s); "
-            f"{gone.customer_links} place(s) on customer profiles removed.",
-        )
+        deleted = ngettext(
+            "Category %(name)s deleted with its %(count)d contact.",
+            "Category %(name)s deleted with its %(count)d contacts.",
+            gone.contacts,
+        ) % {"name": category.name, "count": gone.contacts}
+        messages.success(request, f"{deleted} {_places_removed(gone.customer_links)}")
         if customer:
             return _to_contacts_tab(customer)
         return redirect("contacts:directory")
@@ -236,10 +246,8 @@ def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
     customer = _customer_from_query(request)
     if request.method == "POST":
         gone = services.contact_delete(contact=contact)
-        messages.success(
-            request,
-            f"Contact {contact.name} deleted; {gone} place(s) on customer profiles removed.",
-        )
+        deleted = gettext("Contact %(name)s deleted.") % {"name": contact.name}
+        messages.success(request, f"{deleted} {_places_removed(gone)}")
         return redirect(
             _with_customer(reverse("contacts:category", args=[contact.category_id]), customer)
         )
@@ -376,14 +384,31 @@ def category_import_confirm(request: HttpRequest, category_id: int) -> HttpRespo
         messages.error(request, "Upload the file again: the checked file is no longer here.")
         return redirect("contacts:category_import", category.pk)
     if preview.bad and not request.POST.get("skip_bad_rows"):
+        bad = len(preview.bad)
         messages.error(
             request,
-            f"Nothing was imported: {len(preview.bad)} row(s) have errors. Correct the file, "
-            "or tick “Skip the rows with errors”.",
+            ngettext(
+                "Nothing was imported: %(count)d row has errors. Correct the file, or tick "
+                "“Skip the rows with errors”.",
+                "Nothing was imported: %(count)d rows have errors. Correct the file, or tick "
+                "“Skip the rows with errors”.",
+                bad,
+            )
+            % {"count": bad},
         )
         return redirect("contacts:category_import", category.pk)
     imported = transfer.import_rows(category=category, rows=preview.good)
     del request.session[IMPORT_SESSION_KEY]
-    skipped = f", {len(preview.bad)} row(s) with errors skipped" if preview.bad else ""
-    messages.success(request, f"{imported} contact(s) imported into {category.name}{skipped}.")
+    done = ngettext(
+        "%(count)d contact imported into %(category)s.",
+        "%(count)d contacts imported into %(category)s.",
+        imported,
+    ) % {"count": imported, "category": category.name}
+    if skipped := len(preview.bad):
+        done += " " + ngettext(
+            "%(count)d row with errors was skipped.",
+            "%(count)d rows with errors were skipped.",
+            skipped,
+        ) % {"count": skipped}
+    messages.success(request, done)
     return redirect("contacts:category", category.pk)

@@ -92,7 +92,7 @@ def test_delete_warning_counts_contacts_and_customer_links(client):
     CustomerContactFactory(contact=second)
     content = client.get(f"/contacts/categories/{category.pk}/delete/").content.decode()
     assert "<strong>2 contacts</strong>" in content
-    assert "<strong>3 places</strong> on the profiles of 2 customers" in content
+    assert "their <strong>3 places</strong> on customer profiles (2 customers)" in content
     assert ContactCategory.objects.exists()
 
 
@@ -100,7 +100,8 @@ def test_deleting_a_category_takes_its_contacts_and_links_but_not_customers(clie
     category = ContactCategoryFactory(name="Doctors")
     CustomerContactFactory(contact=ContactFactory(category=category))
     response = client.post(f"/contacts/categories/{category.pk}/delete/", follow=True)
-    assert "Category Doctors deleted with 1 contact(s)" in response.content.decode()
+    assert "Category Doctors deleted with its 1 contact." in response.content.decode()
+    assert "1 place on a customer profile removed." in response.content.decode()
     assert not Contact.objects.exists()
     assert not CustomerContact.objects.exists()
     assert CustomerFactory._meta.model.objects.count() == 1
@@ -201,7 +202,7 @@ def test_deleting_a_contact_warns_how_many_profiles_lose_it(client):
     assert "2 customers" in warning
     assert Contact.objects.exists()  # asking changed nothing
     response = client.post(f"/contacts/{contact.pk}/delete/", follow=True)
-    assert "2 place(s) on customer profiles removed" in response.content.decode()
+    assert "2 places on customer profiles removed" in response.content.decode()
     assert not Contact.objects.exists()
     assert not CustomerContact.objects.exists()
     assert Customer.objects.count() == 2
