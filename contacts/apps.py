@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import ngettext
 
 
 class ContactsConfig(AppConfig):
@@ -48,9 +49,21 @@ class ContactsConfig(AppConfig):
 def _contact_persons(customer) -> list[str]:
     persons = customer.contact_persons.count()
     logins = customer.contact_persons.filter(portal_user__isnull=False).count()
-    lines = [f"{persons} contact person(s)"] if persons else []
+    lines = []
+    if persons:
+        lines.append(
+            ngettext("%(count)d contact person", "%(count)d contact persons", persons)
+            % {"count": persons}
+        )
     if logins:
-        lines.append(f"{logins} customer portal login(s) of those persons")
+        lines.append(
+            ngettext(
+                "%(count)d customer portal login of those persons",
+                "%(count)d customer portal logins of those persons",
+                logins,
+            )
+            % {"count": logins}
+        )
     return lines
 
 
@@ -65,4 +78,11 @@ def _chosen_contacts(customer) -> list[str]:
     count = customer.directory_links.count()
     if not count:
         return []
-    return [f"the choice of {count} directory contact(s) (the contacts stay in the directory)"]
+    return [
+        ngettext(
+            "the choice of %(count)d directory contact (the contact stays in the directory)",
+            "the choice of %(count)d directory contacts (the contacts stay in the directory)",
+            count,
+        )
+        % {"count": count}
+    ]

@@ -5,6 +5,7 @@ from phonenumber_field.formfields import SplitPhoneNumberField
 
 from accounts.models import login_name_taken
 from contacts.models import Contact, ContactCategory, ContactPerson, ContactPersonPhone
+from contacts.models.directory import CATEGORY_NAME_TAKEN, NO_EMAIL_OR_PHONE
 
 
 class CategoryForm(forms.ModelForm):
@@ -12,6 +13,15 @@ class CategoryForm(forms.ModelForm):
         model = ContactCategory
         fields = ["name"]
         labels = {"name": "Category name"}
+
+    def clean_name(self) -> str:
+        # The unique constraint (on the lower-cased name) is the rule; asked here too, its
+        # refusal shows at the name field instead of at the top of the form.
+        name = self.cleaned_data["name"]
+        taken = ContactCategory.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(CATEGORY_NAME_TAKEN, code="unique")
+        return name
 
 
 class ContactForm(forms.ModelForm):
@@ -32,7 +42,17 @@ class ContactForm(forms.ModelForm):
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"email": "An email address or a phone number is required."}
+
+    REACH_FIELDS = ("email", "phone", "mobile")
+
+    def clean(self):
+        cleaned = super().clean()
+        # The database's contact_has_email_or_phone says the same; said here, the message
+        # sits at the email and phone fields instead of at the top of the form.
+        has_errors = any(name in self._errors for name in self.REACH_FIELDS)
+        if not has_errors and not any(cleaned.get(name) for name in self.REACH_FIELDS):
+            self.add_error("email", forms.ValidationError(NO_EMAIL_OR_PHONE, code="email_or_phone"))
+        return cleaned
 
 
 class ContactChoiceForm(forms.Form):
@@ -149,7 +169,6 @@ class ContactPersonForm(forms.ModelForm):
             "prefers_sms",
             "prefers_letter",
         ]
-        help_texts = {"email": "An email address or a phone number is required."}
 
     def __init__(self, *args, sms_enabled: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,14 +207,24 @@ class ContactPersonForm(forms.ModelForm):
             "prefers_sms": bool(mobile),
         }
 
+    def clean(self):
+        cleaned = super().clean()
+        # Checked with every other field, so one submit shows all that is wrong. A phone
+        # number with an error of its own is reported there, not as "no number".
+        if (
+            "email" not in self._errors
+            and not cleaned.get("email")
+            and self.phones.is_valid()
+            and not self.phones.numbers()
+        ):
+            self.add_error("email", "Enter an email address or at least one phone number.")
+        return cleaned
+
     def is_valid(self) -> bool:
         phones_valid = self.phones.is_valid()
         if not (super().is_valid() and phones_valid):
             return False
         numbers = self.phones.numbers()
-        if not self.cleaned_data.get("email") and not numbers:
-            self.add_error("email", "Enter an email address or at least one phone number.")
-            return False
         if not self.cleaned_data.get("preferences_scripted"):
             has = self._filled(
                 email=self.cleaned_data.get("email"),

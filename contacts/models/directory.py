@@ -40,6 +40,9 @@ PREFIX_KEYS = (
 )
 
 
+CATEGORY_NAME_TAKEN = "A contact category with this name already exists."
+
+
 class ContactCategoryQuerySet(models.QuerySet):
     def with_contact_count(self) -> "ContactCategoryQuerySet":
         """Annotate `contact_count`. A count per category, read from the category index
@@ -73,7 +76,7 @@ class ContactCategory(models.Model):
             models.UniqueConstraint(
                 Lower("name"),
                 name="contactcategory_name_unique_ci",
-                violation_error_message="A contact category with this name already exists.",
+                violation_error_message=CATEGORY_NAME_TAKEN,
             )
         ]
 
@@ -163,6 +166,9 @@ SEARCHED_FIELDS = (
     "mobile",
 )
 
+# The rule's words, for the constraint and for the form that shows it at the fields.
+NO_EMAIL_OR_PHONE = "Enter an email address or a phone number."
+
 # How alike two names must be (pg_trgm similarity, 0-1) to call contacts possible
 # duplicates: "Ida Holm" and "Ida Holm-Berg" are, "Ida Holm" and "Bo Berg" are not.
 DUPLICATE_NAME_SIMILARITY = 0.45
@@ -223,7 +229,7 @@ class Contact(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(email="") | ~models.Q(phone="") | ~models.Q(mobile=""),
                 name="contact_has_email_or_phone",
-                violation_error_message="Enter an email address or a phone number.",
+                violation_error_message=NO_EMAIL_OR_PHONE,
             )
         ]
 

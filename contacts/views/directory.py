@@ -18,8 +18,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
+from config.http import local_url
 from config.spreadsheet import csv_response
 from contacts import services, transfer
 from contacts.forms import CategoryForm, ContactChoiceForm, ContactForm, ImportForm
@@ -43,6 +46,14 @@ def _customer_from_query(request: HttpRequest) -> Customer | None:
 
 def _with_customer(url: str, customer: Customer | None) -> str:
     return f"{url}?customer={customer.id}" if customer else url
+
+
+def _places_removed(count: int) -> str:
+    return ngettext(
+        "%(count)d place on a customer profile removed.",
+        "%(count)d places on customer profiles removed.",
+        count,
+    ) % {"count": count}
 
 
 def _to_contacts_tab(customer: Customer) -> HttpResponse:
@@ -95,23 +106,26 @@ def directory(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("contacts.add_contactcategory", raise_exception=True)
 def category_create(request: HttpRequest) -> HttpResponse:
+    """Create a category from the form on the directory page or a customer's Contacts
+    tab. A name to correct comes back at the field: in place (htmx), or on a page of its
+    own when the form was posted without the script."""
     customer = _customer_from_query(request)
     form = CategoryForm(request.POST)
     if not form.is_valid():
-        for error in form.errors.get("name", form.non_field_errors()):
-            messages.error(request, error)
-        if customer:
-            return _to_contacts_tab(customer)
-        return redirect("contacts:directory")
+        template = "contacts/category_create.html"
+        context = {"category_form": form, "customer": customer}
+        return render(request, f"{template}#form" if request.htmx else template, context)
     category = form.save()
     messages.success(request, f"Category {category.name} created. Now add its contacts.")
-    return redirect(_with_customer(reverse("contacts:category", args=[category.pk]), customer))
+    target = _with_customer(reverse("contacts:category", args=[category.pk]), customer)
+    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
 
 
 @contacts_shown
 @permission_required("contacts.view_contactcategory", raise_exception=True)
 def category_detail(request: HttpRequest, category_id: int) -> HttpResponse:
-    """The "Edit category" page: rename at the top, contacts below, delete at the bottom."""
+    """The "Edit category" page: rename at the top, contacts below, the form for a new
+    contact under them (the guide's "Create new contact"), delete at the bottom."""
     category = get_object_or_404(ContactCategory, pk=category_id)
     rename_form = CategoryForm(request.POST or None, instance=category, prefix="rename")
     if request.method == "POST":
@@ -121,13 +135,26 @@ def category_detail(request: HttpRequest, category_id: int) -> HttpResponse:
             rename_form.save()
             messages.success(request, "Category renamed.")
             return redirect(request.get_full_path())
+    return _category_page(request, category, rename_form=rename_form)
+
+
+def _category_page(
+    request: HttpRequest,
+    category: ContactCategory,
+    *,
+    rename_form: CategoryForm | None = None,
+    contact_form: ContactForm | None = None,
+    duplicates: list[Contact] | None = None,
+) -> HttpResponse:
     paginator = Paginator(category.contacts.with_customer_count(), CONTACTS_PER_PAGE)
     page_number = request.GET.get("page")
     # New contacts go to the bottom of the list: "last" opens the page that shows them.
     page = paginator.get_page(paginator.num_pages if page_number == "last" else page_number)
     context = {
         "category": category,
-        "rename_form": rename_form,
+        "rename_form": rename_form or CategoryForm(instance=category, prefix="rename"),
+        "form": contact_form or ContactForm(instance=Contact(category=category)),
+        "duplicates": duplicates or [],
         "page": page,
         "customer": _customer_from_query(request),
     }
@@ -141,11 +168,12 @@ def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
     customer = _customer_from_query(request)
     if request.method == "POST":
         gone = services.category_delete(category=category)
-        messages.success(
-            request,
-            f"Category {category.name} deleted with {gone.contacts} contact(s); "
-            f"{gone.customer_links} place(s) on customer profiles removed.",
-        )
+        deleted = ngettext(
+            "Category %(name)s deleted with its %(count)d contact.",
+            "Category %(name)s deleted with its %(count)d contacts.",
+            gone.contacts,
+        ) % {"name": category.name, "count": gone.contacts}
+        messages.success(request, f"{deleted} {_places_removed(gone.customer_links)}")
         if customer:
             return _to_contacts_tab(customer)
         return redirect("contacts:directory")
@@ -160,39 +188,51 @@ def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
 @contacts_shown
 @permission_required("contacts.add_contact", raise_exception=True)
 def contact_create(request: HttpRequest, category_id: int) -> HttpResponse:
+    """The new-contact form of the category page posts here; what needs correcting (or a
+    possible duplicate) comes back on the category page, at the form."""
     category = get_object_or_404(ContactCategory, pk=category_id)
     customer = _customer_from_query(request)
-    form = ContactForm(request.POST or None, instance=Contact(category=category))
+    target = _with_customer(reverse("contacts:category", args=[category.pk]), customer)
+    if request.method != "POST":
+        return redirect(f"{target}#new-contact")
+    form = ContactForm(request.POST, instance=Contact(category=category))
     duplicates = []
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         # A hint, not a rule: the user sees the look-alikes and may save anyway.
         if not request.POST.get("save_anyway"):
             duplicates = list(Contact.objects.possible_duplicates(form.instance)[:5])
         if not duplicates:
             contact = form.save()
             messages.success(request, f"Contact {contact.name} created.")
-            target = reverse("contacts:category", args=[category.pk])
-            if customer:
-                return redirect(f"{target}?customer={customer.id}&page=last")
-            return redirect(f"{target}?page=last")
-    context = {"form": form, "category": category, "customer": customer, "duplicates": duplicates}
-    return render(request, "contacts/contact_form.html", context)
+            separator = "&" if customer else "?"
+            return redirect(f"{target}{separator}page=last#contact-{contact.pk}")
+    return _category_page(request, category, contact_form=form, duplicates=duplicates)
 
 
 @contacts_shown
 @permission_required("contacts.change_contact", raise_exception=True)
 def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = get_object_or_404(Contact.objects.select_related("category"), pk=contact_id)
+    """Edit a directory contact. It is the same contact on every customer's profile that
+    shows it, and the page says so; saving returns to where the user came from (`next`)."""
+    contacts = Contact.objects.select_related("category").with_customer_count()
+    contact = get_object_or_404(contacts, pk=contact_id)
     customer = _customer_from_query(request)
+    back = local_url(request, request.POST.get("next") or request.GET.get("next")) or reverse(
+        "contacts:category", args=[contact.category_id]
+    )
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Contact {contact.name} saved.")
-        if customer:
-            return _to_contacts_tab(customer)
-        return redirect("contacts:category", contact.category_id)
-    context = {"form": form, "category": contact.category, "contact": contact}
-    return render(request, "contacts/contact_form.html", context | {"customer": customer})
+        return redirect(back)
+    context = {
+        "form": form,
+        "category": contact.category,
+        "contact": contact,
+        "customer": customer,
+        "back": back,
+    }
+    return render(request, "contacts/contact_form.html", context)
 
 
 @contacts_shown
@@ -206,10 +246,8 @@ def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
     customer = _customer_from_query(request)
     if request.method == "POST":
         gone = services.contact_delete(contact=contact)
-        messages.success(
-            request,
-            f"Contact {contact.name} deleted; {gone} place(s) on customer profiles removed.",
-        )
+        deleted = gettext("Contact %(name)s deleted.") % {"name": contact.name}
+        messages.success(request, f"{deleted} {_places_removed(gone)}")
         return redirect(
             _with_customer(reverse("contacts:category", args=[contact.category_id]), customer)
         )
@@ -346,14 +384,31 @@ def category_import_confirm(request: HttpRequest, category_id: int) -> HttpRespo
         messages.error(request, "Upload the file again: the checked file is no longer here.")
         return redirect("contacts:category_import", category.pk)
     if preview.bad and not request.POST.get("skip_bad_rows"):
+        bad = len(preview.bad)
         messages.error(
             request,
-            f"Nothing was imported: {len(preview.bad)} row(s) have errors. Correct the file, "
-            "or tick “Skip the rows with errors”.",
+            ngettext(
+                "Nothing was imported: %(count)d row has errors. Correct the file, or tick "
+                "“Skip the rows with errors”.",
+                "Nothing was imported: %(count)d rows have errors. Correct the file, or tick "
+                "“Skip the rows with errors”.",
+                bad,
+            )
+            % {"count": bad},
         )
         return redirect("contacts:category_import", category.pk)
     imported = transfer.import_rows(category=category, rows=preview.good)
     del request.session[IMPORT_SESSION_KEY]
-    skipped = f", {len(preview.bad)} row(s) with errors skipped" if preview.bad else ""
-    messages.success(request, f"{imported} contact(s) imported into {category.name}{skipped}.")
+    done = ngettext(
+        "%(count)d contact imported into %(category)s.",
+        "%(count)d contacts imported into %(category)s.",
+        imported,
+    ) % {"count": imported, "category": category.name}
+    if skipped := len(preview.bad):
+        done += " " + ngettext(
+            "%(count)d row with errors was skipped.",
+            "%(count)d rows with errors were skipped.",
+            skipped,
+        ) % {"count": skipped}
+    messages.success(request, done)
     return redirect("contacts:category", category.pk)

@@ -92,7 +92,7 @@ def test_delete_warning_counts_contacts_and_customer_links(client):
     CustomerContactFactory(contact=second)
     content = client.get(f"/contacts/categories/{category.pk}/delete/").content.decode()
     assert "<strong>2 contacts</strong>" in content
-    assert "<strong>3 places</strong> on the profiles of 2 customers" in content
+    assert "their <strong>3 places</strong> on customer profiles (2 customers)" in content
     assert ContactCategory.objects.exists()
 
 
@@ -100,7 +100,8 @@ def test_deleting_a_category_takes_its_contacts_and_links_but_not_customers(clie
     category = ContactCategoryFactory(name="Doctors")
     CustomerContactFactory(contact=ContactFactory(category=category))
     response = client.post(f"/contacts/categories/{category.pk}/delete/", follow=True)
-    assert "Category Doctors deleted with 1 contact(s)" in response.content.decode()
+    assert "Category Doctors deleted with its 1 contact." in response.content.decode()
+    assert "1 place on a customer profile removed." in response.content.decode()
     assert not Contact.objects.exists()
     assert not CustomerContact.objects.exists()
     assert CustomerFactory._meta.model.objects.count() == 1
@@ -201,7 +202,7 @@ def test_deleting_a_contact_warns_how_many_profiles_lose_it(client):
     assert "2 customers" in warning
     assert Contact.objects.exists()  # asking changed nothing
     response = client.post(f"/contacts/{contact.pk}/delete/", follow=True)
-    assert "2 place(s) on customer profiles removed" in response.content.decode()
+    assert "2 places on customer profiles removed" in response.content.decode()
     assert not Contact.objects.exists()
     assert not CustomerContact.objects.exists()
     assert Customer.objects.count() == 2
@@ -211,3 +212,175 @@ def test_staff_without_permission_cannot_delete_directory_contacts(client_for, n
     contact = ContactFactory()
     assert client_for(nobody).post(f"/contacts/{contact.pk}/delete/").status_code == 403
     assert Contact.objects.exists()
+
+
+# Errors at their fields
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_an_empty_category_name_is_refused_at_the_name_field(client, htmx):
+    customer = CustomerFactory()
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.post(
+        f"/contacts/categories/new/?customer={customer.id}", {"name": ""}, headers=headers
+    )
+    assert response.status_code == 200
+    assert response.context["category_form"].errors["name"] == ["This field is required."]
+    content = response.content.decode()
+    assert 'id="error_1_id_name"' in content
+    assert 'class="alert' not in content
+    assert not ContactCategory.objects.exists()
+
+
+def test_a_taken_category_name_is_refused_at_the_name_field(client):
+    ContactCategoryFactory(name="Doctors")
+    response = client.post("/contacts/categories/new/", {"name": "DOCTORS"})
+    assert response.context["category_form"].errors["name"] == [
+        "A contact category with this name already exists."
+    ]
+    assert not response.context["category_form"].non_field_errors()
+
+
+def test_a_category_created_through_htmx_opens_its_page(client):
+    response = client.post(
+        "/contacts/categories/new/", {"name": "Doctors"}, headers={"HX-Request": "true"}
+    )
+    assert response["HX-Redirect"] == f"/contacts/categories/{ContactCategory.objects.get().pk}/"
+
+
+def test_email_or_phone_is_asked_for_at_the_email_and_phone_group(client):
+    category = ContactCategoryFactory()
+    response = client.post(
+        f"/contacts/categories/{category.pk}/new/", _contact(email="", last_name="")
+    )
+    form = response.context["form"]
+    assert form.errors["email"] == ["Enter an email address or a phone number."]
+    assert form.errors["last_name"] == ["This field is required."]
+    assert not form.non_field_errors()
+    content = response.content.decode()
+    group = content[content.index("<legend") : content.index("</fieldset>")]
+    assert "Enter an email address or a phone number." in group
+    assert not Contact.objects.exists()
+
+
+def test_required_fields_and_the_email_or_phone_group_are_marked(client):
+    contact = ContactFactory()
+    content = client.get(f"/contacts/{contact.pk}/edit/").content.decode()
+    assert "Fields marked * are required." in content
+    assert 'Last name or organisation name<span class="asteriskField">*</span>' in content
+    assert 'Email or phone<span class="asteriskField">*</span></legend>' in content
+
+
+# The new-contact form on the category page
+
+
+def test_the_new_contact_form_is_on_the_category_page(client):
+    category = ContactCategoryFactory(name="Doctors")
+    content = client.get(f"/contacts/categories/{category.pk}/").content.decode()
+    assert f'action="/contacts/categories/{category.pk}/new/#new-contact"' in content
+    assert 'name="last_name"' in content
+    new_page = client.get(f"/contacts/categories/{category.pk}/new/")
+    assert new_page.status_code == 302
+    assert new_page["Location"] == f"/contacts/categories/{category.pk}/#new-contact"
+
+
+def test_a_new_contact_to_correct_comes_back_on_the_category_page(client):
+    category = ContactCategoryFactory(name="Doctors")
+    ContactFactory(category=category, last_name="Aaberg")
+    response = client.post(f"/contacts/categories/{category.pk}/new/", _contact(last_name=""))
+    assert response.templates[0].name == "contacts/category_detail.html"
+    content = response.content.decode()
+    assert "Aaberg" in content
+    assert 'value="ida@lægehus.dk"' in content
+    assert f'action="/contacts/categories/{category.pk}/"' in content  # rename still renames
+
+
+# Navigation
+
+
+def test_saving_a_contact_edited_from_its_category_page_returns_there(client):
+    customer = CustomerFactory()
+    contact = ContactFactory()
+    category_page = f"/contacts/categories/{contact.category_id}/?customer={customer.id}"
+    content = client.get(category_page).content.decode()
+    edit_link = (
+        f"/contacts/{contact.pk}/edit/?customer={customer.id}"
+        f"&amp;next=/contacts/categories/{contact.category_id}/%3Fcustomer%3D{customer.id}"
+    )
+    assert edit_link in content
+    response = client.post(
+        f"/contacts/{contact.pk}/edit/?customer={customer.id}",
+        _contact(next=category_page),
+    )
+    assert response["Location"] == category_page
+
+
+def test_saving_a_contact_edited_from_the_customer_tab_returns_to_the_tab(
+    client, customer_settings
+):
+    customer = CustomerFactory()
+    link = CustomerContactFactory(customer=customer)
+    tab = f"/customers/{customer.id}/?tab=contacts"
+    assert "next=/customers/" in client.get(tab).content.decode()
+    response = client.post(f"/contacts/{link.contact_id}/edit/", _contact(next=tab))
+    assert response["Location"] == tab
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "customers:list"])
+def test_a_next_that_is_not_a_page_of_this_site_returns_to_the_category(client, next_url):
+    contact = ContactFactory()
+    response = client.post(f"/contacts/{contact.pk}/edit/", _contact(next=next_url))
+    assert response["Location"] == f"/contacts/categories/{contact.category_id}/"
+
+
+def _breadcrumbs(content: str) -> str:
+    start = content.index('<nav aria-label="breadcrumb">')
+    return " ".join(content[start : content.index("</nav>", start)].split())
+
+
+def test_category_page_and_contact_pages_share_one_breadcrumb_trail(client):
+    customer = CustomerFactory(first_name="Asta", last_name="Berg")
+    contact = ContactFactory(category__name="Doctors")
+    query = f"?customer={customer.id}"
+    category_trail = _breadcrumbs(
+        client.get(f"/contacts/categories/{contact.category_id}/{query}").content.decode()
+    )
+    edit_trail = _breadcrumbs(client.get(f"/contacts/{contact.pk}/edit/{query}").content.decode())
+    assert "Asta Berg" in category_trail
+    assert edit_trail.startswith(category_trail.split('<li class="breadcrumb-item active"')[0])
+    assert f'<a href="/contacts/categories/{contact.category_id}/{query}">Doctors</a>' in edit_trail
+
+
+def _active_menu_item(content: str) -> str:
+    nav = content[: content.index("</nav>")]
+    before = nav[: nav.index('active" aria-current="page"')]
+    after = nav[nav.index('active" aria-current="page"') :]
+    return after[after.index(">") + 1 : after.index("</a>")].strip() if before else ""
+
+
+def test_contact_person_pages_highlight_customers_in_the_menu(client):
+    from tests.factories import ContactPersonFactory
+
+    person = ContactPersonFactory()
+    for url in (
+        f"/contacts/persons/{person.pk}/",
+        f"/contacts/persons/{person.pk}/edit/",
+        f"/contacts/customer/{person.customer_id}/persons/new/",
+    ):
+        assert _active_menu_item(client.get(url).content.decode()) == "Customers"
+    assert _active_menu_item(client.get("/contacts/").content.decode()) == "Contacts"
+
+
+# Editing a shared directory contact
+
+
+def test_the_edit_page_says_the_change_reaches_every_customer_who_has_the_contact(client):
+    contact = ContactFactory(category__name="Doctors")
+    content = client.get(f"/contacts/{contact.pk}/edit/").content.decode()
+    assert "saving changes it" not in content
+    CustomerContactFactory(contact=contact)
+    content = " ".join(client.get(f"/contacts/{contact.pk}/edit/").content.decode().split())
+    assert "saving changes it on the profile of the 1 customer who has it." in content
+    CustomerContactFactory(contact=contact)
+    content = " ".join(client.get(f"/contacts/{contact.pk}/edit/").content.decode().split())
+    assert "saving changes it on the profiles of all 2 customers who have it." in content

@@ -54,6 +54,22 @@ def test_an_email_or_a_phone_number_is_required(client):
     assert not ContactPerson.objects.exists()
 
 
+def test_every_error_shows_at_once_each_at_its_field(client):
+    response = _create(client, CustomerFactory(), last_name="", email="")
+    form = response.context["form"]
+    assert form.errors["last_name"] == ["This field is required."]
+    assert form.errors["email"] == ["Enter an email address or at least one phone number."]
+    assert not form.non_field_errors()
+    assert not ContactPerson.objects.exists()
+
+
+def test_an_invalid_number_is_reported_at_the_number_not_as_missing(client):
+    response = _create(client, CustomerFactory(), email="", phones=[("mobile", "DK", "12")])
+    form = response.context["form"]
+    assert "email" not in form.errors
+    assert form.phones.forms[0].errors["number"]
+
+
 def test_a_phone_number_alone_is_enough(client):
     _create(client, CustomerFactory(), email="", phones=[("home", "DK", "86123456")])
     assert ContactPerson.objects.get().phones.get().kind == "home"
@@ -270,8 +286,8 @@ def test_deleting_a_customer_warns_about_persons_and_portal_logins(client_for, a
     ContactPersonFactory(customer=customer, portal_user=PortalUserFactory())
     ContactPersonFactory(customer=customer)
     warning = client_for(administrator).get(f"/customers/{customer.id}/delete/").content.decode()
-    assert "2 contact person(s)" in warning
-    assert "1 customer portal login(s) of those persons" in warning
+    assert "2 contact persons" in warning
+    assert "1 customer portal login of those persons" in warning
 
 
 def test_without_script_a_mobile_number_already_saved_does_not_tick_sms_again(

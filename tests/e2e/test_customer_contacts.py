@@ -16,7 +16,7 @@ def test_category_and_contact_made_on_one_customer_are_chosen_on_another(
     page.get_by_label("Category name").fill("General practitioners")
     page.get_by_role("button", name="Create category").click()
     page.get_by_role("heading", name="Edit category").wait_for()
-    page.get_by_role("link", name="Create new contact").click()
+    # The new-contact form is on the category page itself (the guide's one click less).
     page.get_by_label("First name").fill("Ida")
     page.get_by_label("Last name or organisation name").fill("Holm")
     page.get_by_label("Description").fill("GP")
@@ -58,3 +58,19 @@ def test_a_contact_is_chosen_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     page.get_by_text("Ida Holm added to Bo Berg's contacts.").wait_for()
     assert list(CustomerContact.objects.values_list("contact__last_name", flat=True)) == ["Holm"]
+
+
+def test_an_empty_category_name_is_refused_at_the_field_in_place(
+    page, live_server, receptionist, sign_in, customer_settings
+):
+    customer_settings(show_contacts=True)
+    customer = CustomerFactory(first_name="Anna", last_name="Jensen")
+    sign_in(receptionist)
+    page.goto(f"{live_server.url}/customers/{customer.id}/?tab=contacts")
+    page.get_by_role("button", name="Create category").click()
+    field = page.get_by_label("Category name")
+    page.locator("#error_1_id_name").wait_for()
+    assert "This field is required." in page.locator("#error_1_id_name").inner_text()
+    assert field.get_attribute("aria-invalid") == "true"
+    assert page.url.endswith("?tab=contacts")  # still the profile, in place
+    assert page.locator(".alert-danger").count() == 0

@@ -113,6 +113,10 @@ def test_the_add_form_keeps_the_staff_rules(client_for, portal_admin):
     text = response.content.decode()
     assert response.status_code == 200
     assert "This field is required." in text
+    # Every error at once, each at its field (the staff form's rule).
+    assert response.context["form"].errors["email"] == [
+        "Enter an email address or at least one phone number."
+    ]
     assert ContactPerson.objects.count() == 1
 
 
