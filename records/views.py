@@ -25,6 +25,7 @@ from accounts.network import client_ip
 from config.forms import show_service_errors
 from customers.models import Customer, CustomerSettings
 from customers.profile import tab_url
+from customers.switches import switched_on
 from records import services
 from records.forms import EntryForm, RecordForm, RecordGroupForm
 from records.models import Entry, Record, RecordAccess, RecordGroup
@@ -55,17 +56,7 @@ def _render_form(request: HttpRequest, template: str, context: dict) -> HttpResp
     return response
 
 
-def records_addon(view):
-    """A page of the records add-on: 404 while the add-on is off, before anything else
-    (method, permission) is looked at, so a switched-off add-on shows no trace."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not CustomerSettings.for_request(request).records_addon_enabled:
-            raise Http404("The records add-on is switched off.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+records_addon = switched_on("records_addon_enabled", "The records add-on is switched off.")
 
 
 def records_page(permission: str):

@@ -5,16 +5,13 @@ the setting switches the directory on for the clinic (shared/seeds/001_*, "See C
 A customer's own contact persons (contacts.views.persons) do not depend on it.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -27,8 +24,9 @@ from config.spreadsheet import csv_response
 from contacts import services, transfer
 from contacts.forms import CategoryForm, ContactChoiceForm, ContactForm, ImportForm
 from contacts.models import Contact, ContactCategory, CustomerContact
-from customers.models import Customer, CustomerSettings
+from customers.models import Customer
 from customers.profile import tab_url
+from customers.switches import switched_on
 
 CHOICES_SHOWN = 20
 DIRECTORY_RESULTS = 100
@@ -60,16 +58,7 @@ def _to_contacts_tab(customer: Customer) -> HttpResponse:
     return redirect(tab_url(customer.id, "contacts"))
 
 
-def contacts_shown(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The view answers 404 while "Show contacts" is off, whoever asks."""
-
-    @wraps(view)
-    def shown_only(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not CustomerSettings.for_request(request).show_contacts:
-            raise Http404("Contacts are switched off in Back-end › Customer.")
-        return view(request, *args, **kwargs)
-
-    return shown_only
+contacts_shown = switched_on("show_contacts", "Contacts are switched off in Back-end › Customer.")
 
 
 def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
