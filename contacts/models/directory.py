@@ -121,7 +121,11 @@ class ContactQuerySet(models.QuerySet):
         # Typos and words inside fields: the trigram index finds the candidates; ranking
         # a bounded sample of them keeps a common word from sorting thousands of rows.
         similar = self.filter(search_text__trigram_word_similar=prefix)
-        sample = similar.exclude(pk__in=[c.pk for c in found]).values("pk")[:FUZZY_SAMPLE]
+        # Unordered (no Meta.ordering): any FUZZY_SAMPLE candidates, not the first ones by
+        # creation, which sorted every candidate before the LIMIT.
+        sample = (
+            similar.exclude(pk__in=[c.pk for c in found]).order_by().values("pk")[:FUZZY_SAMPLE]
+        )
         take(
             self.filter(pk__in=models.Subquery(sample))
             .alias(distance=TrigramWordDistance(prefix, "search_text"))
