@@ -55,7 +55,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _capped_count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        # Without the list's ORDER BY: counting the first rows in name order would walk the
+        # name index past every row that does not match (a rare fragment at a million
+        # customers: 800 ms), where the search's own trigram indexes find them directly.
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
     @cached_property
     def count(self) -> int:
