@@ -48,7 +48,13 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.html import escape  # noqa: E402
 
-from bench.common import measure_page, percentiles, timings, use_bench_database  # noqa: E402
+from bench.common import (  # noqa: E402
+    measure_page,
+    percentiles,
+    sign_in_with_second_factor,
+    timings,
+    use_bench_database,
+)
 from config import crypto, keys  # noqa: E402
 
 PER_PAGE = 25  # the Record tab's page size
@@ -449,7 +455,7 @@ def main() -> None:
         settings_row.records_addon_enabled = True
         settings_row.save()
         client = Client()
-        client.force_login(admin)
+        sign_in_with_second_factor(client, admin)
         _measure_tab(client, customer, tab_record, arguments.runs)
     if not arguments.skip_rotation:
         _rotate(rotation_record)
