@@ -55,35 +55,52 @@ UNREADABLE_ENTRY = gettext_lazy(
 )
 
 
+def _refusal(
+    entry: Entry, window: int | None, *, archived: str, closed: str
+) -> ValidationError | None:
+    """Why `entry` cannot be changed now, with the reason's code, or None when it can."""
+    if entry.readable() is None:
+        return ValidationError(str(UNREADABLE_ENTRY), code="unreadable")
+    if entry.record.archived:
+        return ValidationError(archived, code="record_archived")
+    if entry.within(window):
+        return None
+    return ValidationError(_closed_message(closed, entry, window), code="window_closed")
+
+
+def _edit_refusal(entry: Entry, settings: CustomerSettings | None) -> ValidationError | None:
+    settings = settings or CustomerSettings.load()
+    return _refusal(
+        entry,
+        settings.record_edit_window,
+        archived="This record is archived: its entries cannot be changed.",
+        closed="edited",
+    )
+
+
+def _delete_refusal(entry: Entry, settings: CustomerSettings | None) -> ValidationError | None:
+    settings = settings or CustomerSettings.load()
+    return _refusal(
+        entry,
+        settings.record_delete_window,
+        archived="This record is archived: its entries cannot be deleted.",
+        closed="deleted",
+    )
+
+
 def entry_edit_refusal(entry: Entry, settings: CustomerSettings | None = None) -> str | None:
     """Why `entry` cannot be edited now (it cannot be opened, its record is archived, its
     edit window closed), or None when it can. An entry that cannot be opened is never
     re-encrypted: its tokens stay as they are for whoever looks into it."""
-    settings = settings or CustomerSettings.load()
-    if entry.readable() is None:
-        return str(UNREADABLE_ENTRY)
-    if entry.record.archived:
-        return "This record is archived: its entries cannot be changed."
-    window = settings.record_edit_window
-    return None if entry.within(window) else _closed_message("edited", entry, window)
+    refusal = _edit_refusal(entry, settings)
+    return refusal.message if refusal else None
 
 
 def entry_delete_refusal(entry: Entry, settings: CustomerSettings | None = None) -> str | None:
     """Why `entry` cannot be deleted now, or None when it can. An entry that cannot be
     opened is kept as it is, for whoever looks into why."""
-    settings = settings or CustomerSettings.load()
-    if entry.readable() is None:
-        return str(UNREADABLE_ENTRY)
-    if entry.record.archived:
-        return "This record is archived: its entries cannot be deleted."
-    window = settings.record_delete_window
-    return None if entry.within(window) else _closed_message("deleted", entry, window)
-
-
-def _refusal_code(entry: Entry) -> str:
-    if entry.readable() is None:
-        return "unreadable"
-    return "record_archived" if entry.record.archived else "window_closed"
+    refusal = _delete_refusal(entry, settings)
+    return refusal.message if refusal else None
 
 
 def record_access_log(
@@ -221,8 +238,8 @@ def entry_update(
     """Change an entry inside the edit window, keeping the version it replaces. `body` is
     rich text when rich_text.writes_rich(entry.rich_text) says so."""
     entry = _locked_entry(entry)
-    if refusal := entry_edit_refusal(entry):
-        raise ValidationError(refusal, code=_refusal_code(entry))
+    if refusal := _edit_refusal(entry, None):
+        raise refusal
     previous = EntryVersion(
         entry=entry, written=entry.updated, replaced_by=by, rich_text=entry.rich_text
     )
@@ -238,8 +255,8 @@ def entry_update(
 @transaction.atomic
 def entry_delete(*, entry: Entry, by: User, address: str | None = None) -> None:
     entry = _locked_entry(entry)
-    if refusal := entry_delete_refusal(entry):
-        raise ValidationError(refusal, code=_refusal_code(entry))
+    if refusal := _delete_refusal(entry, None):
+        raise refusal
     record_access_log(
         action=Action.DELETE, record=entry.record, entry=entry, by=by, address=address
     )
