@@ -301,7 +301,11 @@ def customer_settings_update(
     settings.full_clean()
     settings.save()
     removed = 0
-    if customers_losing_secondary_therapist(settings):
+    if (
+        settings.secondary_therapist_choice
+        == CustomerSettings.SecondaryTherapistChoice.ONLY_PRIMARY
+    ):
+        # Confirmed above (customer_settings_errors counted them): no second count here.
         removed = Customer.objects.filter(secondary_therapist__isnull=False).update(
             secondary_therapist=None, version=F("version") + 1, updated=timezone.now()
         )
