@@ -17,7 +17,7 @@ class RejectNulInQueryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.META.get("QUERY_STRING", "") or any(
+        if any(
             "\x00" in key or "\x00" in value
             for key, values in request.GET.lists()
             for value in values
