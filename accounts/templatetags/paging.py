@@ -2,6 +2,8 @@
 
 from django import template
 
+from config.pagination import PARAMETERS
+
 register = template.Library()
 
 
@@ -10,4 +12,16 @@ def page_query(context, number: int) -> str:
     """`?{% page_query 3 %}`: this request's query string with page=3."""
     query = context["request"].GET.copy()
     query["page"] = number
+    return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def keyset_query(context, **cursor: str) -> str:
+    """`?{% keyset_query after=page.next_cursor %}` (or `before=...`, `page="last"`, or
+    nothing for the first page): this request's query string with that page of a
+    keyset list (config.pagination) instead of the one it shows."""
+    query = context["request"].GET.copy()
+    for parameter in PARAMETERS:
+        query.pop(parameter, None)
+    query.update({name: value for name, value in cursor.items() if value})
     return query.urlencode()
