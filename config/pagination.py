@@ -192,19 +192,19 @@ class KeysetPaginator:
         return self.first_page()
 
     def first_page(self) -> Page:
-        rows = list(self.queryset[: self.per_page + 1])
+        rows = self.read(self.queryset)
         return Page(
             rows[: self.per_page], self, has_previous=False, has_next=len(rows) > self.per_page
         )
 
     def last_page(self) -> Page:
-        rows = list(self.queryset.reverse()[: self.per_page + 1])
+        rows = self.read(self.queryset.reverse())
         has_previous = len(rows) > self.per_page
         rows = rows[: self.per_page][::-1]
         return Page(rows, self, has_previous=has_previous, has_next=False)
 
     def page_after(self, position: list) -> Page:
-        rows = list(self.queryset.filter(self._beyond(position, forward=True))[: self.per_page + 1])
+        rows = self.read(self.queryset.filter(self._beyond(position, forward=True)))
         if not rows:
             return self.last_page()
         return Page(
@@ -213,11 +213,16 @@ class KeysetPaginator:
 
     def page_before(self, position: list) -> Page:
         before = self.queryset.filter(self._beyond(position, forward=False)).reverse()
-        rows = list(before[: self.per_page + 1])
+        rows = self.read(before)
         if len(rows) <= self.per_page:
             # The start of the list: a full first page rather than a short one.
             return self.first_page()
         return Page(rows[: self.per_page][::-1], self, has_previous=True, has_next=True)
+
+    def read(self, queryset: models.QuerySet) -> list:
+        """The first `per_page` + 1 rows of `queryset` (one more tells whether there is a
+        next page). A subclass may read them another way (customers.listing)."""
+        return list(queryset[: self.per_page + 1])
 
     def _beyond(self, position: list, *, forward: bool) -> Q | models.Expression:
         """The rows after `position` in the list's order (before it if not `forward`)."""

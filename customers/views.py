@@ -6,21 +6,19 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from config.crypto import DecryptionError
 from config.forms import show_service_errors
+from config.pagination import estimated_total
 from config.spreadsheet import csv_response
-from customers import export, profile, services, ssn_search
+from customers import export, listing, profile, services, ssn_search
 from customers.forms import (
     CustomerForm,
     CustomerSettingsForm,
@@ -28,55 +26,11 @@ from customers.forms import (
     SsnLookupForm,
 )
 from customers.models import Customer, CustomerSettings
-from customers.models.customer import LIST_NAME_SORT
 from debtors.models import Debtor
 
 logger = logging.getLogger(__name__)
 
 DEBTOR_CHOICES_SHOWN = 20
-
-PAGE_SIZE = 50
-# Counting every match of a broad search on a big list costs more than it tells: above this
-# many, the list says "more than 10,000" and asks for a narrower search.
-COUNT_CAP = 10_000
-# By what the Name column shows ("Surname, First name", or a company's name).
-SORTS = {
-    "name": [LIST_NAME_SORT.asc(), "first_name", "number"],
-    "-name": [LIST_NAME_SORT.desc(), "-first_name", "-number"],
-    "number": ["number"],
-    "-number": ["-number"],
-    "created": ["created"],
-    "-created": ["-created"],
-}
-
-
-class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP + 1 rows, and pages through the first COUNT_CAP only."""
-
-    @cached_property
-    def _capped_count(self) -> int:
-        # Without the list's ORDER BY: counting the first rows in name order would walk the
-        # name index past every row that does not match (a rare fragment at a million
-        # customers: 800 ms), where the search's own trigram indexes find them directly.
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
-
-    @cached_property
-    def count(self) -> int:
-        return min(self._capped_count, COUNT_CAP)
-
-    @property
-    def is_capped(self) -> bool:
-        return self._capped_count > COUNT_CAP
-
-
-def _estimated_customer_total() -> int:
-    """PostgreSQL's own row estimate: free, and close enough for "about 100,000"."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-            [Customer._meta.db_table],
-        )
-        return max(cursor.fetchone()[0], 0)
 
 
 def _get_customer(request: HttpRequest, customer_id) -> Customer:
@@ -111,7 +65,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     term shaped like an SSN and for the "Find by social security number" form."""
     settings = CustomerSettings.for_request(request)
     sort = request.GET.get("sort", "name")
-    if sort not in SORTS:
+    if sort not in listing.SORTS:
         sort = "name"
     ssn_form = None
     if settings.ssn_enabled:
@@ -125,24 +79,21 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     if settings.ssn_enabled and ssn_search.looks_like_ssn(query):
         # Typed into the address bar: shown at the token's URL, so no link repeats it.
         return redirect(_search_url(query, sort=sort, settings=settings))
-    customers = Customer.objects.for_list()
     ssn_token = request.GET.get("ssn", "") if settings.ssn_enabled else ""
     if ssn_token:
-        customers = customers.with_ssn_index(ssn_search.index_for_token(ssn_token))
+        matches = Customer.objects.with_ssn_index(ssn_search.index_for_token(ssn_token))
         query = ""
     else:
-        customers = customers.search(query)
-    customers = customers.order_by(*SORTS[sort])
-    paginator = CappedPaginator(customers, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+        matches = Customer.objects.search(query) if query else None
+    found = listing.customer_listing(matches, sort=sort, query=request.GET)
+    everyone_uncounted = found.is_capped and matches is None
     context = {
-        "page": page,
+        "page": found.page,
+        "count": found.count,
+        "is_capped": found.is_capped,
         "query": query,
         "sort": sort,
-        "count_cap": COUNT_CAP,
-        "estimated_total": _estimated_customer_total()
-        if paginator.is_capped and not query and not ssn_token
-        else None,
+        "estimated_total": estimated_total(Customer) if everyone_uncounted else None,
         "settings": settings,
         "ssn_form": ssn_form,
         "ssn_lookup": bool(ssn_token),

@@ -198,8 +198,16 @@ class Customer(models.Model):
                 fields=["last_name", "first_name", "company_name", "number"],
                 name="customer_name_order",
             ),
-            models.Index(LIST_NAME_SORT, "first_name", "number", name="customer_list_name_order"),
-            models.Index(fields=["-created"], name="customer_created_order"),
+            # The list in name order. It carries every column the search reads, so a broad
+            # search walks it without reading a customer row per entry (customers.listing).
+            models.Index(
+                LIST_NAME_SORT,
+                "first_name",
+                "number",
+                name="customer_list_name_order",
+                include=["id", "kind", "last_name", "company_name", "email", "phone"],
+            ),
+            models.Index(fields=["created", "number"], name="customer_created_order"),
         ]
         constraints = [
             models.CheckConstraint(
