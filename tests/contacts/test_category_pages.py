@@ -1,6 +1,5 @@
 """A category's contact list, a page at a time from a row (keyset), on its own index."""
 
-import html
 import re
 from datetime import timedelta
 
@@ -10,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact
 from tests.factories import ContactCategoryFactory, ContactFactory, CustomerContactFactory
+from tests.pager import pager_link
 
 
 @pytest.fixture
@@ -39,12 +39,6 @@ def _names(content: str) -> list[str]:
     return list(dict.fromkeys(re.findall(r"Dr (Name\d\d)", content)))
 
 
-def _link(content: str, label: str) -> str:
-    found = re.search(rf'<a class="page-link" href="([^"]*)"[^>]*>{label}<', content)
-    assert found, f"no {label} link"
-    return html.unescape(found.group(1))
-
-
 def _url(category) -> str:
     return f"/contacts/categories/{category.pk}/"
 
@@ -57,11 +51,11 @@ def test_next_shows_the_contacts_after_the_last_one_seen_despite_inserts_before_
     assert _names(first) == ["Name00", "Name01", "Name02"]
     inserted = ContactFactory(category=category, first_name="Dr", last_name="Name99")
     Contact.objects.filter(pk=inserted.pk).update(created=inserted.created - timedelta(days=1))
-    second = client.get(_url(category) + _link(first, "Next")).content.decode()
+    second = client.get(_url(category) + pager_link(first, "Next")).content.decode()
     assert _names(second) == ["Name03", "Name04", "Name05"]
-    back = client.get(_url(category) + _link(second, "Previous")).content.decode()
+    back = client.get(_url(category) + pager_link(second, "Previous")).content.decode()
     assert _names(back) == ["Name00", "Name01", "Name02"]
-    first_again = client.get(_url(category) + _link(back, "Previous")).content.decode()
+    first_again = client.get(_url(category) + pager_link(back, "Previous")).content.decode()
     assert _names(first_again) == ["Name99", "Name00", "Name01"]
 
 
@@ -72,14 +66,14 @@ def test_previous_shows_the_contacts_before_the_first_one_seen_despite_new_ones(
     last = client.get(_url(category), {"page": "last"}).content.decode()
     assert _names(last) == ["Name06", "Name07", "Name08"]
     _contacts(category, 2, start=10)
-    before = client.get(_url(category) + _link(last, "Previous")).content.decode()
+    before = client.get(_url(category) + pager_link(last, "Previous")).content.decode()
     assert _names(before) == ["Name03", "Name04", "Name05"]
 
 
 def test_last_shows_the_newest_contacts(client, category, three_per_page):
     _contacts(category, 8)
     first = client.get(_url(category)).content.decode()
-    last = client.get(_url(category) + _link(first, "Last")).content.decode()
+    last = client.get(_url(category) + pager_link(first, "Last")).content.decode()
     assert _names(last) == ["Name05", "Name06", "Name07"]
     assert '<span class="page-link">Next</span>' in last
 
@@ -122,7 +116,7 @@ def test_every_page_of_a_category_costs_the_same_few_queries(
     first = client.get(_url(category)).content.decode()
     for link in ("Next", "Last"):
         with django_assert_max_num_queries(8):
-            content = client.get(_url(category) + _link(first, link)).content.decode()
+            content = client.get(_url(category) + pager_link(first, link)).content.decode()
         assert content.count("Used on 2 customers") == 3
 
 
@@ -137,7 +131,7 @@ def test_the_customers_of_a_contact_page_by_name(client, three_per_page, monkeyp
     first = client.get(url).content.decode()
     assert "5 customers have" in first
     assert re.findall(r"Asta (\w+)</a>", first) == ["Aagaard", "Berg"]
-    second = client.get(url + _link(first, "Next")).content.decode()
+    second = client.get(url + pager_link(first, "Next")).content.decode()
     assert re.findall(r"Asta (\w+)</a>", second) == ["Carlsen", "Dahl"]
-    last = client.get(url + _link(first, "Last")).content.decode()
+    last = client.get(url + pager_link(first, "Last")).content.decode()
     assert re.findall(r"Asta (\w+)</a>", last) == ["Dahl", "Eng"]
