@@ -1,7 +1,5 @@
 """Keyset pagination (config.pagination): pages that start at a row, not at an offset."""
 
-import base64
-import json
 from datetime import timedelta
 
 import pytest
@@ -12,10 +10,6 @@ from contacts.models import Contact
 from tests.factories import ContactCategoryFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _cursor_of(values) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 
 @pytest.fixture
@@ -107,17 +101,13 @@ def test_next_past_the_end_shows_the_last_page_not_an_empty_one(category):
 @pytest.mark.parametrize(
     "cursor",
     [
-        "not base64 at all!",
-        "bm90IGpzb24",  # "not json"
-        _cursor_of({"created": 1}),
-        _cursor_of(["2026-01-01T00:00:00+00:00"]),  # one value for two keys
-        _cursor_of(["2026-01-01T00:00:00+00:00", "seven"]),
-        _cursor_of(["yesterday", 1]),
-        _cursor_of(["2026-01-01T00:00:00", 1]),  # no time zone
-        _cursor_of(["2026-01-01T00:00:00+00:00", 10**30]),  # beyond a bigint
-        _cursor_of(["2026-01-01T00:00:00+00:00", None]),
-        _cursor_of(["2026-01-01T00:00:00+00:00", [1]]),
-        _cursor_of(["2026-01-01T00:00:00+00:00", 1]) + "A" * 1000,
+        "not a number",
+        "12abc",
+        "1.5",
+        "99999",  # no such row
+        str(10**30),  # beyond a bigint
+        "1\x00",
+        "1" * 2000,
     ],
 )
 def test_a_tampered_cursor_shows_the_first_page(category, cursor):
@@ -128,11 +118,21 @@ def test_a_tampered_cursor_shows_the_first_page(category, cursor):
         assert _names(page) == ["Name 00", "Name 01", "Name 02"]
 
 
-def test_a_cursor_with_a_nul_in_a_text_key_shows_the_first_page(category):
-    _contacts(category, 4)
-    paginator = KeysetPaginator(category.contacts.all(), ordering=("last_name", "id"), per_page=3)
-    page = paginator.page_for({"after": _cursor_of(["Name\x00", 1])})
+def test_a_cursor_of_a_row_from_another_list_shows_the_first_page(category):
+    _contacts(category, 5)
+    stranger = ContactFactory(last_name="Elsewhere")
+    paginator = _paginator(category)
+    page = paginator.page_for({"after": paginator.cursor(stranger)})
     assert _names(page) == ["Name 00", "Name 01", "Name 02"]
+
+
+def test_a_cursor_names_the_row_only_never_the_values_the_list_is_ordered_by(category):
+    """Lists ordered by name would otherwise put names into URLs and access logs."""
+    contacts = _contacts(category, 5)
+    paginator = KeysetPaginator(category.contacts.all(), ordering=("last_name", "id"), per_page=3)
+    page = paginator.page_for({})
+    assert page.next_cursor == str(contacts[2].pk)
+    assert _names(paginator.page_for({"after": page.next_cursor})) == ["Name 03", "Name 04"]
 
 
 def test_mixed_directions_page_in_the_lists_order(category):
