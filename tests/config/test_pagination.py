@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 
 from config.pagination import KeysetPaginator
@@ -178,3 +179,16 @@ def test_pager_links_keep_the_search_and_drop_the_old_cursor(category, rf):
     assert f'href="?q=holm&amp;after={second.next_cursor}"' in html
     assert 'href="?q=holm&amp;page=last"' in html
     assert 'href="?q=holm">First' in html
+
+
+def test_an_annotation_can_be_a_key_of_the_order(category):
+    """As the customer list's name order is an expression (LIST_NAME_SORT), not a column."""
+    for name in ("delta", "Alpha", "charlie", "Bravo"):
+        ContactFactory(category=category, last_name=name)
+    contacts = category.contacts.annotate(name_order=Lower("last_name"))
+    paginator = KeysetPaginator(contacts, ordering=("name_order", "id"), per_page=2)
+    first = paginator.page_for({})
+    assert _names(first) == ["Alpha", "Bravo"]
+    assert _names(paginator.page_for({"after": first.next_cursor})) == ["charlie", "delta"]
+    last = paginator.page_for({"page": "last"})
+    assert _names(paginator.page_for({"before": last.previous_cursor})) == ["Alpha", "Bravo"]
