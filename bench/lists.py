@@ -149,10 +149,12 @@ def main() -> None:
                 [category.pk, CONTACTS_PER_PAGE, offset],
             ),
         ),
+        # As config.pagination asks it: the cursor is the row's id, its keys a subquery.
         "keyset: (created, id) > row": lambda: _raw(
-            "SELECT * FROM contacts_contact WHERE category_id = %s "
-            "AND (created, id) > (%s, %s) ORDER BY created, id LIMIT %s",
-            [category.pk, last_but_page.created, last_but_page.id, CONTACTS_PER_PAGE + 1],
+            "SELECT * FROM contacts_contact WHERE category_id = %s AND (created, id) > "
+            "(SELECT created, id FROM contacts_contact WHERE id = %s) "
+            "ORDER BY created, id LIMIT %s",
+            [category.pk, last_but_page.id, CONTACTS_PER_PAGE + 1],
         ),
     }
     for label, run in queries.items():
