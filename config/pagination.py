@@ -14,8 +14,9 @@ In the view::
     page = paginator.page_for(request.GET)
 
 `ordering` is the list's whole order: model fields (or annotations of `queryset`) with "-"
-for descending, ending in a unique key (usually "id"), none of them NULL. The queryset's own
-ordering is replaced by it. Give the database an index on the same columns (after the
+for descending, ending in a unique key (usually "id"), none of them NULL. Left out, it is
+the queryset's own `order_by(...)` (so a queryset method that holds the order stays its one
+home); given, it replaces it. Give the database an index on the same columns (after the
 columns the list filters on by equality), and every page is one index range scan.
 
 `page_for(query)` reads from the query string:
@@ -24,7 +25,10 @@ columns the list filters on by equality), and every page is one index range scan
   (names, for most lists) are read from that row in the same query, so no personal data
   goes into URLs, browser history or access logs (DESIGN.md, security rules);
 - `?page=last`: the last `per_page` rows (the newest, for a list in creation order);
-- nothing, or a cursor that is not a primary key of a row in this list (tampered, cut
+  `?page=first`: the first;
+- nothing: the first page, or the last with `opens_on_last=True` (a journal shown newest
+  last opens on its newest entries);
+- a cursor that is not a primary key of a row in this list (tampered, cut
   short, deleted meanwhile): the first page. Never an error.
 A "before" that reaches the start shows the first page; an "after" past the end shows the
 last page, so a page is never empty while the list is not.
@@ -63,6 +67,7 @@ CURSOR_MAX_LENGTH = 1_000
 AFTER = "after"
 BEFORE = "before"
 PAGE = "page"
+FIRST = "first"
 LAST = "last"
 PARAMETERS = (AFTER, BEFORE, PAGE)
 
@@ -143,17 +148,20 @@ class KeysetPaginator:
         self,
         queryset: models.QuerySet,
         *,
-        ordering: Sequence[str],
         per_page: int,
+        ordering: Sequence[str] | None = None,
+        opens_on_last: bool = False,
         count_cap: int = COUNT_CAP,
     ) -> None:
-        if not ordering:
-            raise ValueError("A keyset needs an ordering that ends in a unique key.")
+        ordering = queryset.query.order_by if ordering is None else ordering
+        if not ordering or not all(isinstance(key, str) for key in ordering):
+            raise ValueError("A keyset needs an ordering of field names ending in a unique key.")
         self.keys = [key.removeprefix("-") for key in ordering]
         self.descending = [key.startswith("-") for key in ordering]
         self.ordering = tuple(ordering)
         self.queryset = queryset.order_by(*self.ordering)
         self.per_page = per_page
+        self.opens_on_last = opens_on_last
         self.count_cap = count_cap
 
     # Counts, asked for by the template only where it shows one.
@@ -186,7 +194,9 @@ class KeysetPaginator:
                 return self.first_page()
         if query.get(PAGE) == LAST:
             return self.last_page()
-        return self.first_page()
+        if query.get(PAGE) == FIRST or not self.opens_on_last:
+            return self.first_page()
+        return self.last_page()
 
     def first_page(self) -> Page:
         rows = list(self.queryset[: self.per_page + 1])

@@ -192,3 +192,17 @@ def test_an_annotation_can_be_a_key_of_the_order(category):
     assert _names(paginator.page_for({"after": first.next_cursor})) == ["charlie", "delta"]
     last = paginator.page_for({"page": "last"})
     assert _names(paginator.page_for({"before": last.previous_cursor})) == ["Alpha", "Bravo"]
+
+
+def test_without_an_ordering_the_querysets_own_order_is_kept_and_may_open_on_the_last_page(
+    category,
+):
+    """As the Record tab keeps its order in in_journal_order, and opens on the newest
+    entries when they are shown at the bottom."""
+    _contacts(category, 5)
+    contacts = category.contacts.order_by("-created", "-id")
+    paginator = KeysetPaginator(contacts, per_page=2, opens_on_last=True)
+    assert _names(paginator.page_for({})) == ["Name 01", "Name 00"]
+    assert _names(paginator.page_for({"page": "first"})) == ["Name 04", "Name 03"]
+    with pytest.raises(ValueError):
+        KeysetPaginator(category.contacts.all(), per_page=2)  # Meta's order is not a keyset
