@@ -10,7 +10,7 @@ Generates, once, into a database of its own (`kartotek_bench`, kept between runs
   config.crypto (bound to their rows exactly as `Sealed.seal` binds them) and loaded with
   COPY, since building them through the ORM would take hours.
 
-Then it measures the Record tab (`?tab=record&record=<id>&page=<n>`, 25 entries a page) on
+Then it measures the Record tab (`?tab=record&record=<id>`, 25 entries a page) on
 the first, a middle and the last page through Django's test client: median and p95 server
 time and SQL queries, and beside it the time decrypting a page's 25 entries takes, to show
 the crypto's share. Last, it runs the real `reencrypt_records` command with the other bench
@@ -362,11 +362,11 @@ def _measure_tab(client: Client, customer, record, runs: int) -> None:
         f"p95 {p95:.2f} ms ({median * 1000 / PER_PAGE:.0f} µs an entry)"
     )
 
-    url = f"/customers/{customer.id}/?tab=record&record={record.id}&page={{page}}"
+    url = f"/customers/{customer.id}/?tab=record&record={record.id}"
     # Page 1 holds the newest or the oldest entries, as the "Sorting" setting says.
     oldest = Entry.objects.filter(record=record).order_by("created", "id")[:PER_PAGE]
     titles = {escape(entry.title) for entry in [*page, *oldest]}
-    response = client.get(url.format(page=1))
+    response = client.get(url)
     if response.status_code != 200:
         raise SystemExit(f"the Record tab answered {response.status_code}")
     if not any(title in response.content.decode() for title in titles):
@@ -375,9 +375,14 @@ def _measure_tab(client: Client, customer, record, runs: int) -> None:
             "(run with --skip-tab to measure key rotation alone)"
         )
     print(f"{'page':<26}{'median ms':>11}{'p95 ms':>9}{'queries':>9}")
-    for name, number in [("first", 1), ("middle", (last + 1) // 2), ("last", last)]:
-        median, p95, queries = measure_page(client, url.format(page=number), runs)
-        print(f"{f'{name} (page {number})':<26}{median:>11.1f}{p95:>9.1f}{queries:>9}")
+    # The tab pages from a row (config.pagination): the middle page is "after" the entry
+    # before it, as a Next link asks for it.
+    shown = Entry.objects.filter(record=record).order_by("-created", "-id")
+    middle = shown[((last + 1) // 2 - 1) * PER_PAGE - 1]
+    pages = [("first", "page=first"), ("middle", f"after={middle.pk}"), ("last", "page=last")]
+    for name, query in pages:
+        median, p95, queries = measure_page(client, f"{url}&{query}", runs)
+        print(f"{name:<26}{median:>11.1f}{p95:>9.1f}{queries:>9}")
 
 
 class _Progress(io.StringIO):

@@ -14,15 +14,22 @@ In the view::
     page = paginator.page_for(request.GET)
 
 `ordering` is the list's whole order: model fields (or annotations of `queryset`) with "-"
-for descending, ending in a unique key (usually "id"), none of them NULL. The queryset's own
-ordering is replaced by it. Give the database an index on the same columns (after the
+for descending, ending in a unique key (usually "id"), none of them NULL. Left out, it is
+the queryset's own `order_by(...)` (so a queryset method that holds the order stays its one
+home); given, it replaces it. Give the database an index on the same columns (after the
 columns the list filters on by equality), and every page is one index range scan.
 
 `page_for(query)` reads from the query string:
-- `?after=<cursor>`: the rows after that row; `?before=<cursor>`: the rows before it;
+- `?after=<cursor>`: the rows after that row; `?before=<cursor>`: the rows before it. A
+  cursor is the row's primary key and nothing else: the key values it is ordered by
+  (names, for most lists) are read from that row in the same query, so no personal data
+  goes into URLs, browser history or access logs (DESIGN.md, security rules);
 - `?page=last`: the last `per_page` rows (the newest, for a list in creation order);
-- nothing, or a cursor that does not decode for this ordering (tampered, cut short, from
-  another list or sort): the first page. Never an error.
+  `?page=first`: the first;
+- nothing: the first page, or the last with `opens_on_last=True` (a journal shown newest
+  last opens on its newest entries);
+- a cursor that is not a primary key of a row in this list (tampered, cut
+  short, deleted meanwhile): the first page. Never an error.
 A "before" that reaches the start shows the first page; an "after" past the end shows the
 last page, so a page is never empty while the list is not.
 
@@ -35,36 +42,32 @@ other parameters). `paginator.count` is a capped count (`count_cap`, default COU
 `paginator.is_capped` says whether there are more; it is counted only when a template
 asks for it.
 
-A page costs one query, plus one for the count if it is shown.
+A page costs one query (the cursor row's keys are an InitPlan of it), plus one for the
+count if it is shown, plus one in the rare case of an "after" that finds nothing.
 
 `capped_count(queryset, cap)` and `estimated_total(model)` (PostgreSQL's own row estimate,
 free) are the counts for lists too long to count.
 """
 
-import base64
-import binascii
-import json
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
+from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
-from django.utils import timezone
 
 # Counting every row of a big list costs more than it tells: above this many, a list says
 # "more than 10,000".
 COUNT_CAP = 10_000
-# A cursor holds a few short values; anything longer was not made here.
+# A cursor is a primary key; anything longer was not made here.
 CURSOR_MAX_LENGTH = 1_000
 
 AFTER = "after"
 BEFORE = "before"
 PAGE = "page"
+FIRST = "first"
 LAST = "last"
 PARAMETERS = (AFTER, BEFORE, PAGE)
 
@@ -145,18 +148,20 @@ class KeysetPaginator:
         self,
         queryset: models.QuerySet,
         *,
-        ordering: Sequence[str],
         per_page: int,
+        ordering: Sequence[str] | None = None,
+        opens_on_last: bool = False,
         count_cap: int = COUNT_CAP,
     ) -> None:
-        if not ordering:
-            raise ValueError("A keyset needs an ordering that ends in a unique key.")
+        ordering = queryset.query.order_by if ordering is None else ordering
+        if not ordering or not all(isinstance(key, str) for key in ordering):
+            raise ValueError("A keyset needs an ordering of field names ending in a unique key.")
         self.keys = [key.removeprefix("-") for key in ordering]
         self.descending = [key.startswith("-") for key in ordering]
-        self.fields = [_output_field(queryset, key) for key in self.keys]
         self.ordering = tuple(ordering)
         self.queryset = queryset.order_by(*self.ordering)
         self.per_page = per_page
+        self.opens_on_last = opens_on_last
         self.count_cap = count_cap
 
     # Counts, asked for by the template only where it shows one.
@@ -189,7 +194,9 @@ class KeysetPaginator:
                 return self.first_page()
         if query.get(PAGE) == LAST:
             return self.last_page()
-        return self.first_page()
+        if query.get(PAGE) == FIRST or not self.opens_on_last:
+            return self.first_page()
+        return self.last_page()
 
     def first_page(self) -> Page:
         rows = self.read(self.queryset)
@@ -203,19 +210,20 @@ class KeysetPaginator:
         rows = rows[: self.per_page][::-1]
         return Page(rows, self, has_previous=has_previous, has_next=False)
 
-    def page_after(self, position: list) -> Page:
-        rows = self.read(self.queryset.filter(self._beyond(position, forward=True)))
+    def page_after(self, row_pk: Any) -> Page:
+        rows = self.read(self.queryset.filter(self._beyond(row_pk, forward=True)))
         if not rows:
-            return self.last_page()
+            # Past the end (the rows after it were deleted), or a row no longer in the list.
+            return self.last_page() if self._holds(row_pk) else self.first_page()
         return Page(
             rows[: self.per_page], self, has_previous=True, has_next=len(rows) > self.per_page
         )
 
-    def page_before(self, position: list) -> Page:
-        before = self.queryset.filter(self._beyond(position, forward=False)).reverse()
+    def page_before(self, row_pk: Any) -> Page:
+        before = self.queryset.filter(self._beyond(row_pk, forward=False)).reverse()
         rows = self.read(before)
         if len(rows) <= self.per_page:
-            # The start of the list: a full first page rather than a short one.
+            # The start of the list (or a row no longer in it): a full first page.
             return self.first_page()
         return Page(rows[: self.per_page][::-1], self, has_previous=True, has_next=True)
 
@@ -224,88 +232,50 @@ class KeysetPaginator:
         next page). A subclass may read them another way (customers.listing)."""
         return list(queryset[: self.per_page + 1])
 
-    def _beyond(self, position: list, *, forward: bool) -> Q | models.Expression:
-        """The rows after `position` in the list's order (before it if not `forward`)."""
+    def _holds(self, row_pk: Any) -> bool:
+        return self.queryset.filter(pk=row_pk).exists()
+
+    def _beyond(self, row_pk: Any, *, forward: bool) -> Q | models.Expression:
+        """The rows after the row `row_pk` in the list's order (before it if not `forward`).
+
+        The row's key values are read by a subquery on its primary key, which PostgreSQL
+        runs once before the scan (an InitPlan): a URL then carries only an id, never a
+        name or other personal data that the list is ordered by."""
+        row = self.queryset.filter(pk=row_pk).order_by()
         if len(set(self.descending)) == 1:
-            # One direction: a row comparison, (created, id) > (%s, %s), which PostgreSQL
-            # reads as a range of the matching index.
+            # One direction: a row comparison, (created, id) > (SELECT created, id ...),
+            # which PostgreSQL reads as a range of the matching index.
             greater = forward != self.descending[0]
             lookup = TupleGreaterThan if greater else TupleLessThan
-            return lookup(Tuple(*(F(key) for key in self.keys)), tuple(position))
+            return lookup(Tuple(*(F(key) for key in self.keys)), row.values(*self.keys).query)
         # Mixed directions (-is_primary, last_name, id) cannot be one row comparison:
         # a > x OR (a = x AND b > y) ..., with the first key's bound (a >= x) kept apart so
         # an index on the first key still gives a range.
+        value = {key: Subquery(row.values(key)[:1]) for key in self.keys}
         condition = Q()
         equal = Q()
-        for key, descending, value in zip(self.keys, self.descending, position, strict=True):
+        for key, descending in zip(self.keys, self.descending, strict=True):
             comparison = "gt" if forward != descending else "lt"
-            condition |= equal & Q(**{f"{key}__{comparison}": value})
-            equal &= Q(**{key: value})
+            condition |= equal & Q(**{f"{key}__{comparison}": value[key]})
+            equal &= Q(**{key: value[key]})
         first = "gte" if forward != self.descending[0] else "lte"
-        return Q(**{f"{self.keys[0]}__{first}": position[0]}) & condition
+        return Q(**{f"{self.keys[0]}__{first}": value[self.keys[0]]}) & condition
 
     # Cursors.
 
     def cursor(self, row: Any) -> str:
-        values = [getattr(row, key) for key in self._attributes]
-        text = json.dumps(values, cls=_CursorEncoder, separators=(",", ":"))
-        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+        """A link's cursor: the row's primary key, as text."""
+        return str(row.pk)
 
-    def decode(self, cursor: str) -> list:
-        """The row position a cursor names, checked value by value against the ordering's
-        fields, or InvalidCursor: a URL is input like any other."""
-        if len(cursor) > CURSOR_MAX_LENGTH:
-            raise InvalidCursor
+    def decode(self, cursor: str) -> Any:
+        """The primary key a cursor names, checked against the primary key's field, or
+        InvalidCursor: a URL is input like any other."""
+        if len(cursor) > CURSOR_MAX_LENGTH or "\x00" in cursor:
+            raise InvalidCursor  # PostgreSQL refuses NUL in text: it would be a 500
+        field = self.queryset.model._meta.pk
         try:
-            text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-            values = json.loads(text)
-        except (binascii.Error, UnicodeDecodeError, ValueError) as error:
+            row_pk = field.to_python(cursor)
+            field.run_validators(row_pk)  # e.g. an integer beyond the column's range
+        except (ValidationError, TypeError, ValueError) as error:
             raise InvalidCursor from error
-        if not isinstance(values, list) or len(values) != len(self.keys):
-            raise InvalidCursor
-        return [_parsed(field, value) for field, value in zip(self.fields, values, strict=True)]
-
-    @cached_property
-    def _attributes(self) -> list[str]:
-        """Where each key's value is on a row: a foreign key's is `category_id`."""
-        return [
-            field.attname if getattr(field, "attname", None) and field.is_relation else key
-            for key, field in zip(self.keys, self.fields, strict=True)
-        ]
-
-
-class _CursorEncoder(DjangoJSONEncoder):
-    def default(self, o: Any) -> Any:
-        # DjangoJSONEncoder cuts a time to milliseconds: the cursor would then fall before
-        # its own row, and the next page would show that row again.
-        if isinstance(o, datetime):
-            return o.isoformat()
-        return super().default(o)
-
-
-def _output_field(queryset: models.QuerySet, key: str) -> models.Field:
-    if key in queryset.query.annotations:
-        return queryset.query.annotations[key].output_field
-    try:
-        field = queryset.model._meta.get_field(key)
-    except FieldDoesNotExist:
-        if key != "pk":
-            raise
-        field = queryset.model._meta.pk
-    return field
-
-
-def _parsed(field: models.Field, value: Any) -> Any:
-    if value is None or isinstance(value, (list, dict)):
-        raise InvalidCursor
-    target = field.target_field if field.is_relation else field
-    try:
-        parsed = target.to_python(value)
-        target.run_validators(parsed)  # e.g. an integer beyond the column's range
-    except (ValidationError, TypeError, ValueError) as error:
-        raise InvalidCursor from error
-    if isinstance(parsed, str) and "\x00" in parsed:
-        raise InvalidCursor  # PostgreSQL refuses NUL in text: it would be a 500
-    if isinstance(parsed, datetime) and timezone.is_naive(parsed):
-        raise InvalidCursor
-    return parsed
+        return row_pk

@@ -23,13 +23,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from config.pagination import KeysetPaginator
 from customers.models import Customer, CustomerSettings, ExtraField, Reservation
+
+RESERVATIONS_PER_PAGE = 25
 
 
 def _always(request: HttpRequest, settings: CustomerSettings) -> bool:
@@ -122,7 +124,10 @@ def _reservations_context(request: HttpRequest, customer: Customer) -> dict[str,
     others = reservations.exclude(status=Reservation.Status.REQUESTED)
     return {
         "requests": list(reservations.requested().order_by("start", "id")),
-        "page": Paginator(others, 25).get_page(request.GET.get("page")),
+        # Latest first (Reservation.Meta), on the (customer, start, id) index.
+        "page": KeysetPaginator(
+            others, ordering=("-start", "-id"), per_page=RESERVATIONS_PER_PAGE
+        ).page_for(request.GET),
     }
 
 

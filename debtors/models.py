@@ -113,8 +113,12 @@ class Debtor(models.Model):
     class Meta:
         ordering = ["name", "number"]
         indexes = [
-            GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=f"debtor_{field}_trgm")
-            for field in SEARCHABLE_TEXT_FIELDS
+            *(
+                GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=f"debtor_{field}_trgm")
+                for field in SEARCHABLE_TEXT_FIELDS
+            ),
+            # The list's order, read a page at a time from a row (config.pagination).
+            models.Index(fields=["name", "number"], name="debtor_name_order"),
         ]
         constraints = [
             models.CheckConstraint(

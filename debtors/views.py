@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from config.forms import show_service_errors
+from config.pagination import KeysetPaginator
 from debtors import services
 from debtors.forms import DebtorFilterForm, DebtorForm, DebtorGroupForm
 from debtors.models import Debtor, DebtorGroup
@@ -28,7 +28,10 @@ def debtor_list(request: HttpRequest) -> HttpResponse:
         debtors = debtors.search(query)
         if filters.cleaned_data["group"]:
             debtors = debtors.filter(group=filters.cleaned_data["group"])
-    page = Paginator(debtors, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Debtor.Meta's ordering, on the debtor_name_order index.
+    page = KeysetPaginator(debtors, ordering=("name", "number"), per_page=PAGE_SIZE).page_for(
+        request.GET
+    )
     context = {"page": page, "filters": filters, "query": query}
     return render(request, "debtors/debtor_list.html", context)
 

@@ -6,11 +6,11 @@ line to the access log, whoever opens it and however often.
 
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 
 from accounts import two_factor
 from accounts.network import client_ip
+from config.pagination import KeysetPaginator
 from customers.models import Customer, CustomerSettings
 from records import services
 from records.models import Entry, Record, RecordAccess, RecordGroup
@@ -55,12 +55,6 @@ def entry_with_windows(entry: Entry, settings: CustomerSettings) -> Entry:
     return entry
 
 
-def _page_number(request: HttpRequest, paginator: Paginator, newest_first: bool):
-    """The asked-for page; by default the one with the newest entries, which is the last
-    page when the newest are shown at the bottom."""
-    return request.GET.get("page") or (1 if newest_first else paginator.num_pages)
-
-
 def context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
     if not request.user.is_verified():
         # Health data only in a session verified with a second factor.
@@ -79,9 +73,11 @@ def context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
         return result
     newest_first = settings.record_sorting == settings.RecordSorting.NEWEST_FIRST
     entries = chosen.entries.for_display().in_journal_order(newest_first)
-    paginator = Paginator(entries, ENTRIES_PER_PAGE)
-    paginator.count = chosen.entry_count  # counted with the records above
-    page = paginator.get_page(_page_number(request, paginator, newest_first))
+    # In in_journal_order's order, on the (record, created, id) index; by default on the
+    # newest entries, which are on the last page when the newest are shown at the bottom.
+    page = KeysetPaginator(
+        entries, per_page=ENTRIES_PER_PAGE, opens_on_last=not newest_first
+    ).page_for(request.GET)
     for entry in page.object_list:
         entry_with_windows(entry, settings)
     services.record_access_log(

@@ -13,7 +13,6 @@ from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts import two_factor
 from accounts.network import client_ip
 from config.forms import show_service_errors
+from config.pagination import KeysetPaginator
 from customers.models import Customer, CustomerSettings
 from customers.profile import tab_url
 from customers.switches import switched_on
@@ -270,17 +270,17 @@ def access_log(request: HttpRequest, customer_id) -> HttpResponse:
     """Who looked at or changed this customer's records. Hidden with the rest of the add-on
     while it is off; the log itself outlives the switch and shows again when it is on."""
     customer = get_object_or_404(Customer, pk=customer_id)
-    log = (
-        RecordAccess.objects.filter(customer=customer)
-        .select_related("user", "record", "entry")
-        .order_by("-at", "-id")
-    )
+    log = RecordAccess.objects.filter(customer=customer).select_related("user", "record", "entry")
     action = request.GET.get("action", "")
     if action in Action.values:
         log = log.filter(action=action)
+    # Newest first, on the (customer, -at, -id) index: a customer's log only grows.
+    page = KeysetPaginator(log, ordering=("-at", "-id"), per_page=LOG_PAGE_SIZE).page_for(
+        request.GET
+    )
     context = {
         "customer": customer,
-        "page": Paginator(log, LOG_PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
         "actions": Action.choices,
         "action": action,
     }

@@ -224,6 +224,9 @@ class Contact(models.Model):
                 for name, key in zip(("last", "full", "org", "desc"), PREFIX_KEYS, strict=True)
             ),
             models.Index("category", *NAME_ORDER, name="contact_category_name"),
+            # The category page lists its contacts in this order, a page at a time from a
+            # row (config.pagination): one range of this index, however deep the page.
+            models.Index(fields=["category", "created", "id"], name="contact_category_created"),
             # ... and trigrams for typos, words inside fields, email and phone fragments.
             GinIndex(
                 fields=["search_text"], name="contact_search_trgm", opclasses=["gin_trgm_ops"]

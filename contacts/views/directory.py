@@ -8,7 +8,6 @@ A customer's own contact persons (contacts.views.persons) do not depend on it.
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from config.http import local_url
+from config.pagination import KeysetPaginator
 from config.spreadsheet import csv_response
 from contacts import services, transfer
 from contacts.forms import CategoryForm, ContactChoiceForm, ContactForm, ImportForm
@@ -32,6 +32,8 @@ CHOICES_SHOWN = 20
 DIRECTORY_RESULTS = 100
 CONTACTS_PER_PAGE = 50
 CUSTOMERS_PER_PAGE = 50
+# Contact.Meta's ordering, served by the contact_category_created index.
+CATEGORY_CONTACTS_ORDER = ("created", "id")
 
 
 def _customer_from_query(request: HttpRequest) -> Customer | None:
@@ -135,10 +137,12 @@ def _category_page(
     contact_form: ContactForm | None = None,
     duplicates: list[Contact] | None = None,
 ) -> HttpResponse:
-    paginator = Paginator(category.contacts.with_customer_count(), CONTACTS_PER_PAGE)
-    page_number = request.GET.get("page")
-    # New contacts go to the bottom of the list: "last" opens the page that shows them.
-    page = paginator.get_page(paginator.num_pages if page_number == "last" else page_number)
+    # New contacts go to the bottom of the list: ?page=last opens the page that shows them.
+    page = KeysetPaginator(
+        category.contacts.with_customer_count(),
+        ordering=CATEGORY_CONTACTS_ORDER,
+        per_page=CONTACTS_PER_PAGE,
+    ).page_for(request.GET)
     context = {
         "category": category,
         "rename_form": rename_form or CategoryForm(instance=category, prefix="rename"),
@@ -249,10 +253,13 @@ def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
 def contact_customers(request: HttpRequest, contact_id: int) -> HttpResponse:
     """The customers whose profiles show this contact."""
     contact = get_object_or_404(Contact.objects.select_related("category"), pk=contact_id)
-    customers = Customer.objects.filter(directory_links__contact=contact).order_by(
-        "last_name", "first_name", "company_name", "number"
-    )
-    page = Paginator(customers, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    customers = Customer.objects.filter(directory_links__contact=contact)
+    # Customer.Meta's ordering (its customer_name_order index); the number makes it unique.
+    page = KeysetPaginator(
+        customers,
+        ordering=("last_name", "first_name", "company_name", "number"),
+        per_page=CUSTOMERS_PER_PAGE,
+    ).page_for(request.GET)
     context = {"contact": contact, "category": contact.category, "page": page}
     return render(request, "contacts/contact_customers.html", context)
 

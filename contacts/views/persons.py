@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from config.forms import show_service_errors
+from config.pagination import KeysetPaginator
 from contacts import services
 from contacts.forms import ContactPersonForm, PrimaryConfirmForm
 from contacts.history import preference_history
@@ -34,13 +34,13 @@ def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
     """The Persons tab: the customer's contact persons, searchable by name and status."""
     query = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
-    persons = (
-        customer.contact_persons.search(query)
-        .with_status(status)
-        .prefetch_related("phones")
-        .order_by("-is_primary", "last_name", "first_name", "id")
-    )
-    page = Paginator(persons, PERSONS_PER_PAGE).get_page(request.GET.get("page"))
+    persons = customer.contact_persons.search(query).with_status(status).prefetch_related("phones")
+    # The primary contact first, then by name.
+    page = KeysetPaginator(
+        persons,
+        ordering=("-is_primary", "last_name", "first_name", "id"),
+        per_page=PERSONS_PER_PAGE,
+    ).page_for(request.GET)
     return {"page": page, "person_query": query, "person_status": status}
 
 

@@ -79,7 +79,11 @@ class Reservation(models.Model):
 
     class Meta:
         ordering = ["-start", "-id"]
-        indexes = [models.Index(fields=["customer", "start"])]
+        # Both directions of the customer's reservations by time (upcoming, past), a page
+        # at a time from a row (config.pagination).
+        indexes = [
+            models.Index(fields=["customer", "start", "id"], name="reservation_customer_start")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__isnull=True) | models.Q(end__gt=models.F("start")),

@@ -7,13 +7,13 @@ PortalAccess (may_edit, may_delete, may_change_permissions_of), never decided he
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from config.forms import show_service_errors
+from config.pagination import KeysetPaginator
 from contacts.forms import ContactPersonForm
 from contacts.models import ContactPerson
 from contacts.services import contact_person_delete
@@ -25,19 +25,24 @@ from portal.views import site_url
 from portal.views.auth import portal_path
 
 CONTACTS_PER_PAGE = 25
+# ContactPerson.Meta's ordering, on its (customer, last_name, first_name, id) index.
+CONTACTS_ORDER = ("last_name", "first_name", "id")
 
 
 def _contacts(request: HttpRequest):
-    return (
-        request.portal_customer.contact_persons.select_related("portal_access")
-        .prefetch_related("phones")
-        .order_by("last_name", "first_name", "id")
+    return request.portal_customer.contact_persons.select_related("portal_access").prefetch_related(
+        "phones"
     )
+
+
+def _page(request: HttpRequest, contacts):
+    paginator = KeysetPaginator(contacts, ordering=CONTACTS_ORDER, per_page=CONTACTS_PER_PAGE)
+    return paginator.page_for(request.GET)
 
 
 @portal_view()
 def contact_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(_contacts(request), CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = _page(request, _contacts(request))
     return render(request, "portal/contact_list.html", {"page": page})
 
 
@@ -50,7 +55,7 @@ def contact_search(request: HttpRequest) -> HttpResponse:
     page = None
     if searched:
         found = _contacts(request).search(query).with_status(status)
-        page = Paginator(found, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+        page = _page(request, found)
     context = {"page": page, "searched": searched, "query": query, "status": status}
     return render(request, "portal/contact_search.html", context)
 

@@ -3,11 +3,11 @@ Request appointment."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from config.forms import show_service_errors
+from config.pagination import KeysetPaginator
 from customers.models import CustomerSettings
 from customers.reservations import reservation_request
 from portal.access import portal_view
@@ -38,8 +38,13 @@ def reports(request: HttpRequest) -> HttpResponse:
     """The customer's reservations: upcoming (soonest first) or past (latest first)."""
     when = "past" if request.GET.get("when") == "past" else "upcoming"
     reservations = request.portal_customer.reservations.select_related("calendar")
+    # past(): latest first; upcoming(): soonest first. Both read the (customer, start, id)
+    # index, one way or the other.
+    ordering = ("-start", "-id") if when == "past" else ("start", "id")
     reservations = reservations.past() if when == "past" else reservations.upcoming()
-    page = Paginator(reservations, RESERVATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = KeysetPaginator(
+        reservations, ordering=ordering, per_page=RESERVATIONS_PER_PAGE
+    ).page_for(request.GET)
     return render(request, "portal/reports.html", {"page": page, "when": when})
 
 

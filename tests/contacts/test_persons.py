@@ -1,5 +1,7 @@
 """A customer's contact persons: the Persons tab, the form's rules, primary contact."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -15,6 +17,7 @@ from tests.factories import (
     CustomerFactory,
     PortalUserFactory,
 )
+from tests.pager import pager_link
 
 pytestmark = pytest.mark.django_db
 
@@ -302,3 +305,25 @@ def test_without_script_a_mobile_number_already_saved_does_not_tick_sms_again(
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.prefers_sms is False
+
+
+def test_persons_tab_pages_keep_the_primary_contact_first_and_the_search(
+    client, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("contacts.views.persons.PERSONS_PER_PAGE", 2)
+    customer = CustomerFactory()
+    for surname in ("Dahl", "Berg", "Eng", "Carlsen"):
+        ContactPersonFactory(customer=customer, first_name="Kim", last_name=surname)
+    ContactPersonFactory(customer=customer, first_name="Kim", last_name="Vang", is_primary=True)
+    url = f"/customers/{customer.id}/"
+    shown = []
+    page = client.get(url, {"tab": "persons", "q": "kim"}).content.decode()
+    while True:
+        shown += re.findall(r'">Kim (\w+)</a>', page.split("persons-table", 1)[-1])
+        if "Next</a>" not in page:
+            break
+        link = pager_link(page, "Next")
+        assert link.startswith("?tab=persons&q=kim&")
+        with django_assert_max_num_queries(12):
+            page = client.get(url + link).content.decode()
+    assert shown == ["Vang", "Berg", "Carlsen", "Dahl", "Eng"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from customers.models import Calendar, ExtraField, Reservation
 from tests.factories import CustomerFactory, UserFactory
+from tests.pager import pager_link
 
 pytestmark = pytest.mark.django_db
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -252,3 +253,22 @@ def test_the_delete_warning_counts_reservations_and_requests_in_words(
     assert "<li>1 reservation</li>" in content
     assert "<li>2 appointment requests</li>" in content
     assert "(s)" not in content
+
+
+def test_the_reservations_tab_pages_from_the_latest_in_a_fixed_number_of_queries(
+    staff, customer, calendar, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("customers.profile.RESERVATIONS_PER_PAGE", 2)
+    now = timezone.now()
+    for days in range(1, 6):
+        customer.reservations.create(
+            calendar=calendar, service=f"Visit {days}", start=now - timedelta(days=days)
+        )
+    url = f"/customers/{customer.id}/"
+    first = staff.get(url, {"tab": "reservations"}).content.decode()
+    assert "Visit 1" in first and "Visit 2" in first and "Visit 3" not in first
+    with django_assert_max_num_queries(12):
+        second = staff.get(url + pager_link(first, "Next")).content.decode()
+    assert "Visit 3" in second and "Visit 4" in second and "Visit 2" not in second
+    last = staff.get(url + pager_link(first, "Last")).content.decode()
+    assert "Visit 4" in last and "Visit 5" in last and "Visit 3" not in last

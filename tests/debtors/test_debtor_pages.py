@@ -2,6 +2,7 @@
 
 import pytest
 
+from config.pagination import KeysetPaginator
 from debtors.models import Debtor
 from tests.factories import CustomerFactory, DebtorFactory, DebtorGroupFactory
 from tests.field_errors import field_errors
@@ -128,6 +129,20 @@ def test_list_query_count_is_fixed(client, django_assert_max_num_queries):
         assert client.get("/debtors/").status_code == 200
 
 
+def test_a_deep_and_the_last_page_of_debtors_cost_what_the_first_does(
+    client, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("debtors.views.PAGE_SIZE", 3)
+    debtors = [DebtorFactory(name=f"Debtor {n:02}") for n in range(10)]
+    cursor = KeysetPaginator(Debtor.objects.all(), ordering=("name", "number"), per_page=3).cursor
+    with django_assert_max_num_queries(7):
+        deep = client.get("/debtors/", {"after": cursor(debtors[4])}).content.decode()
+    assert [n for n in range(10) if f"Debtor {n:02}<" in deep] == [5, 6, 7]
+    with django_assert_max_num_queries(7):
+        last = client.get("/debtors/", {"page": "last"}).content.decode()
+    assert [n for n in range(10) if f"Debtor {n:02}<" in last] == [7, 8, 9]
+
+
 @pytest.mark.parametrize("query", ["²", "9" * 40])
 def test_odd_search_input_gives_a_page_not_an_error(client, query):
     DebtorFactory()
@@ -143,6 +158,9 @@ def test_a_nul_in_the_search_is_a_readable_bad_request(client):
 def test_next_page_link_keeps_search_and_group(client, monkeypatch):
     monkeypatch.setattr("debtors.views.PAGE_SIZE", 1)
     insurers = DebtorGroupFactory(name="Insurers")
-    DebtorFactory.create_batch(2, name="Tryg", group=insurers)
+    first, second = DebtorFactory.create_batch(2, name="Tryg", group=insurers)
     content = client.get("/debtors/", {"q": "tryg", "group": insurers.pk}).content.decode()
-    assert f"?q=tryg&amp;group={insurers.pk}&amp;page=2" in content
+    cursor = KeysetPaginator(Debtor.objects.all(), ordering=("name", "number"), per_page=1).cursor
+    assert f"?q=tryg&amp;group={insurers.pk}&amp;after={cursor(first)}" in content
+    next_page = client.get("/debtors/", {"q": "tryg", "group": insurers.pk, "after": cursor(first)})
+    assert f'href="/debtors/{second.pk}/"' in next_page.content.decode()

@@ -1,6 +1,8 @@
 """The access log: every view, write and print of a record leaves a line (who, customer,
 record, action, when, address); auditors read it per customer; nobody changes it."""
 
+import html
+import re
 import uuid
 
 import pytest
@@ -196,3 +198,28 @@ def test_the_record_tab_asked_for_a_record_that_is_not_there_writes_nothing(
 
     assert client.get(f"{url}?tab=record&record={wanted}").status_code == 200
     assert not RecordAccess.objects.filter(action="denied").exists()
+
+
+def test_the_next_page_of_the_log_follows_the_last_line_seen_while_new_lines_arrive(
+    client, administrator, therapist, customer, record, monkeypatch, django_assert_max_num_queries
+):
+    """The log is newest first, so every new line lands before the lines already seen:
+    "Next" must still show the lines after the last one on the page."""
+    monkeypatch.setattr("records.views.LOG_PAGE_SIZE", 2)
+    for action in ("view", "print", "history"):
+        services.record_access_log(action=action, record=record, by=therapist, address=None)
+    login_with_second_factor(client, administrator)
+    url = reverse("records:access_log", args=[customer.pk])
+    first = client.get(url).content.decode()
+    assert _actions(first) == ["Viewed earlier versions", "Printed"]
+    services.record_access_log(action="view", record=record, by=therapist, address=None)
+    next_url = url + html.unescape(re.search(r'href="(\?after=[^"]+)"', first).group(1))
+    with django_assert_max_num_queries(10):
+        second = client.get(next_url).content.decode()
+    assert _actions(second) == ["Viewed", "Created"]
+
+
+def _actions(content: str) -> list[str]:
+    """The Action column, top to bottom."""
+    action_cell = r'<td>(?:<strong>)?([^<]+)(?:</strong>)?</td>\s*<td class="small">'
+    return re.findall(action_cell, content)

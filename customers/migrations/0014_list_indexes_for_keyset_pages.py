@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0012_customersettings_default_customer_group"),
+        ("customers", "0013_reservation_customer_start_id"),
         ("debtors", "0003_debtor_number_unique_message"),
     ]
 
