@@ -8,14 +8,6 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def page_query(context, number: int) -> str:
-    """`?{% page_query 3 %}`: this request's query string with page=3."""
-    query = context["request"].GET.copy()
-    query["page"] = number
-    return query.urlencode()
-
-
-@register.simple_tag(takes_context=True)
 def keyset_query(context, **cursor: str) -> str:
     """`?{% keyset_query after=page.next_cursor %}` (or `before=...`, `page="last"`, or
     nothing for the first page): this request's query string with that page of a
