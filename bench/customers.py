@@ -134,19 +134,24 @@ def main() -> None:
     pages = [
         ("list, first page", "/customers/"),
         ("list, sorted by newest", "/customers/?sort=-created"),
-        ("list, page 100", "/customers/?page=100"),
+        ("list, last page", "/customers/?page=last"),
+        ("list, after the middle one", f"/customers/?after={some_customer.pk}"),
         ("search 'sen' (common)", "/customers/?q=sen"),
+        ("search 'pede' (surname, P)", "/customers/?q=pede"),
         ("search 'jørg'", "/customers/?q=j%C3%B8rg"),
+        ("search 'sorensen' (accent)", "/customers/?q=sorensen"),
         ("search 'mikkel.ras'", "/customers/?q=mikkel.ras"),
+        ("search 'n.9999' (rare)", "/customers/?q=n.9999"),
+        ("search 'pede', last page", "/customers/?q=pede&page=last"),
         # Posted, an SSN is redirected to its token's URL; this is the page it lands on.
         ("SSN lookup (token)", f"/customers/?ssn={token_for(ssn_holder.ssn)}"),
         ("profile", f"/customers/{some_customer.id}/"),
     ]
     print(f"\n{arguments.customers} customers, {arguments.runs} runs per page")
-    print(f"{'page':<26}{'median ms':>11}{'p95 ms':>9}{'queries':>9}")
+    print(f"{'page':<30}{'median ms':>11}{'p95 ms':>9}{'queries':>9}")
     for name, url, *data in pages:
         median, p95, queries = measure_page(client, url, arguments.runs, *data)
-        print(f"{name:<26}{median:>11.1f}{p95:>9.1f}{queries:>9}")
+        print(f"{name:<30}{median:>11.1f}{p95:>9.1f}{queries:>9}")
 
 
 if __name__ == "__main__":

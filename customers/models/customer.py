@@ -7,12 +7,13 @@ from datetime import date
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower, Upper
+from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from config import crypto
+from config.search import Fold
 from customers.ssn_search import MASKED_SSN
 
 SEARCHABLE_TEXT_FIELDS = ("first_name", "last_name", "company_name", "email")
@@ -57,23 +58,19 @@ class CustomerQuerySet(models.QuerySet):
     def search(self, text: str) -> "CustomerQuerySet":
         """Customers matching what was typed.
 
-        Text with letters is looked for inside names, company names and email addresses;
-        digits (with spaces, dashes, a plus) are a customer number or part of a phone
-        number. Keeping the two apart keeps each query to the indexes that can answer it:
-        `icontains` emits UPPER(column) LIKE UPPER('%text%'), served by the trigram indexes
-        on UPPER(column) in Customer.Meta; the phone (stored E.164) by a trigram index on
-        the column. Social security numbers are not searched here (see with_ssn and
-        customers.ssn_search): a search term travels in the URL, and an SSN must never reach
-        a URL or an access log.
+        Text with letters is looked for inside names, company names and email addresses,
+        case and accents aside ("sorensen" finds "Sørensen"): inside `search_text`, which
+        the database keeps and a trigram index serves. Digits (with spaces, dashes, a
+        plus) are a customer number or part of a phone number, the phone (stored E.164)
+        served by a trigram index of its own. Social security numbers are not searched
+        here (see with_ssn and customers.ssn_search): a search term travels in the URL,
+        and an SSN must never reach a URL or an access log.
         """
         text = text.replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
         if not text:
             return self
         if any(character.isalpha() for character in text):
-            matches = models.Q()
-            for field in SEARCHABLE_TEXT_FIELDS:
-                matches |= models.Q(**{f"{field}__icontains": text})
-            return self.filter(matches)
+            return self.filter(search_text__contains=Fold(models.Value(text)))
         digits = NON_DIGITS.sub("", text)
         if not digits:
             return self.none()
@@ -181,6 +178,22 @@ class Customer(models.Model):
     erased_on = models.DateField("erased on", null=True, blank=True, editable=False)
     # Optimistic locking: an edit based on an older version is refused (customer_update).
     version = models.PositiveIntegerField(default=1, editable=False)
+    # What search() looks in: names and email, lower case without accents, kept by the
+    # database (never out of date) and indexed for trigram search.
+    search_text = models.GeneratedField(
+        expression=Fold(
+            Concat(
+                *(
+                    part
+                    for name in SEARCHABLE_TEXT_FIELDS
+                    for part in (models.F(name), models.Value(" "))
+                ),
+                output_field=models.TextField(),
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     objects = CustomerQuerySet.as_manager()
 
@@ -188,10 +201,7 @@ class Customer(models.Model):
         ordering = ["last_name", "first_name", "company_name", "number"]
         permissions = [("export_customer", "Can export customers to CSV")]
         indexes = [
-            *(
-                GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=f"customer_{field}_trgm")
-                for field in SEARCHABLE_TEXT_FIELDS
-            ),
+            GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="customer_search_trgm"),
             GinIndex(OpClass("phone", name="gin_trgm_ops"), name="customer_phone_trgm"),
             # The list's sort orders, so a page is read in index order instead of sorted.
             models.Index(
@@ -205,7 +215,7 @@ class Customer(models.Model):
                 "first_name",
                 "number",
                 name="customer_list_name_order",
-                include=["id", "kind", "last_name", "company_name", "email", "phone"],
+                include=["id", "kind", "last_name", "company_name", "search_text", "phone"],
             ),
             models.Index(fields=["created", "number"], name="customer_created_order"),
         ]

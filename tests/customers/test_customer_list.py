@@ -54,6 +54,15 @@ def test_search_finds_by_name_number_email_or_phone(client, query):
     assert b"Berg, Bo" not in content
 
 
+@pytest.mark.parametrize("query", ["sorensen", "SØRENSEN", "sören", "Søren"], ids=str)
+def test_search_ignores_case_and_accents(client, query):
+    CustomerFactory(first_name="Ida", last_name="Sørensen", email="ida@example.com")
+    CustomerFactory(first_name="Bo", last_name="Berg", email="bo@example.com")
+    content = client.get(URL, {"q": query}).content.decode()
+    assert "Sørensen, Ida" in content
+    assert "Berg, Bo" not in content
+
+
 def test_search_without_match_says_so(client):
     CustomerFactory(first_name="Anna")
     response = client.get(URL, {"q": "zzzz"})

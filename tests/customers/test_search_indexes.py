@@ -22,10 +22,9 @@ def _plan(queryset) -> str:
 @pytest.mark.parametrize(
     ("query", "index"),
     [
-        ("jens", "customer_last_name_trgm"),
-        ("jens", "customer_first_name_trgm"),
-        ("fjord", "customer_company_name_trgm"),
-        ("example.com", "customer_email_trgm"),
+        ("jens", "customer_search_trgm"),
+        ("fjord", "customer_search_trgm"),
+        ("example.com", "customer_search_trgm"),
         ("2012", "customer_phone_trgm"),
     ],
 )

@@ -104,8 +104,12 @@ def test_erasing_a_customer_keeps_only_their_identity_with_the_records(erased):
         {},
     )
     assert clinical_rows(customer.pk) == 2
-    # The name is on the customer row only: nowhere else (the debtor made from them included).
-    assert database_text_containing("Quistgaard") == {("customers_customer", "last_name")}
+    # The name is on the customer row only (and in the search column the database derives
+    # from it): nowhere else, the debtor made from them included.
+    assert database_text_containing("Quistgaard") == {
+        ("customers_customer", "last_name"),
+        ("customers_customer", "search_text"),
+    }
 
 
 def test_erasing_a_customer_takes_their_contact_persons_portal_login_sessions_and_sign_in_records(
