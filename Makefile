@@ -42,7 +42,11 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The server and the background worker (e-mail and other tasks, config/tasks.py) in one
+# command: Ctrl-C stops both, and the worker stops when the server does.
 run: demo
+	@trap 'kill $$worker 2>/dev/null' EXIT; \
+	$(PY) manage.py db_worker & worker=$$!; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # The browser tests run in a pytest session of their own: after Playwright starts, Django

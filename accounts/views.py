@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from accounts import tasks
 from accounts.forms import StaffAuthenticationForm, StaffPasswordResetForm
 from accounts.middleware import PORTAL_PREFIX
 
@@ -24,8 +25,9 @@ class StaffPasswordResetView(auth_views.PasswordResetView):
 
     form_class = StaffPasswordResetForm
     template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
+    # The e-mail itself is written and sent by the worker (accounts.tasks).
+    email_template_name = tasks.BODY_TEMPLATE
+    subject_template_name = tasks.SUBJECT_TEMPLATE
     success_url = reverse_lazy("accounts:password_reset_done")
 
 

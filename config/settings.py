@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "pgtrigger",
     "pghistory",
+    "django_tasks_db",
     "tinymce",
     "accounts",
     "debtors",
@@ -141,6 +142,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Several app servers share one cache: point CACHE_URL at Redis there (redis://host:6379/1).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+
+# Background work (config.tasks): a queue in the database, run by `manage.py db_worker`
+# (`make run` starts one beside the server; production runs it as a process of its own).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 def _mailer(url: str) -> dict:

@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
+from accounts.forms import QueuedPasswordResetForm
 from accounts.models import User
+from portal import tasks
 from portal.access import may_use_portal, portal_person_of
 from portal.models import PERMISSION_HELP, Permission, PortalAccess
 from portal.services import AccessChange
@@ -38,9 +40,11 @@ class PortalAuthenticationForm(AuthenticationForm):
             raise forms.ValidationError(self.error_messages["switched_off"], code="switched_off")
 
 
-class PortalPasswordResetForm(PasswordResetForm):
+class PortalPasswordResetForm(QueuedPasswordResetForm):
     """Mails a reset link only to portal logins in use; the page answers the same for any
-    address, known or not."""
+    address, known or not (the worker sends it: portal.tasks)."""
+
+    reset_task = tasks.send_password_reset
 
     def get_users(self, email):
         users = User.objects.filter(

@@ -7,18 +7,17 @@ shown, so a crafted post cannot grant a permission.
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User, login_name_taken
+from config.tasks import enqueue_on_commit
 from contacts.models import ContactPerson
+from portal import tasks
 from portal.models import Permission, PortalAccess
 from portal.tokens import invitation_tokens
 
@@ -72,7 +71,7 @@ def portal_access_update(
         return f"{person.name}'s portal permissions were changed."
     _grant(person=person, values=values, by=by)
     portal_invitation_send(person=person, site_url=site_url)
-    return f"{person.name} was given portal access; an invitation went to {person.email}."
+    return f"{person.name} was given portal access; an invitation is on its way to {person.email}."
 
 
 def _grant(*, person: ContactPerson, values: dict[str, bool], by: User) -> None:
@@ -114,24 +113,10 @@ def invitation_path(user: User) -> str:
 
 def portal_invitation_send(*, person: ContactPerson, site_url: str) -> None:
     """E-mail the person a one-time link to set their password (again, if sent before:
-    earlier links keep working until used or expired)."""
-    user = person.portal_user
-    now = timezone.now()
-    context = {
-        "person": person,
-        "customer": person.customer,
-        "link": site_url + invitation_path(user),
-        "expires": invitation_tokens.expires_at(now),
-        "login_email": user.username,
-        "clinic_name": settings.CLINIC_NAME,
-    }
-    send_mail(
-        subject=f"Your access to the {settings.CLINIC_NAME} customer portal",
-        message=render_to_string("portal/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
-    PortalAccess.objects.filter(person=person).update(invited=now)
+    earlier links keep working until used or expired). Sent by the worker once the
+    request's transaction has committed (portal.tasks), so no request waits on the mail
+    server and a failing one neither loses the grant nor shows an error page."""
+    enqueue_on_commit(tasks.send_invitation, str(person.pk), timezone.now().isoformat(), site_url)
 
 
 def portal_invitation_accepted(*, user: User) -> None:

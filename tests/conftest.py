@@ -140,3 +140,30 @@ def customer_settings(db):
         return current
 
     return change
+
+
+@pytest.fixture
+def worker(db, monkeypatch):
+    """`worker.run()`: what was enqueued on commit so far (config.tasks.enqueue_on_commit)
+    is enqueued, then run by the real worker, as `manage.py db_worker --batch` would.
+
+    A test runs inside a transaction that never commits, so the on-commit callbacks are
+    run here by hand (each once); and the worker's check for stale connections would
+    close the test's own connection, so it is skipped."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    done: set[int] = set()
+
+    class Worker:
+        def run(self) -> None:
+            for callback in list(connection.run_on_commit):
+                if id(callback) not in done:
+                    done.add(id(callback))
+                    callback[1]()
+            call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    return Worker()

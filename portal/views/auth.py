@@ -1,6 +1,5 @@
 """Signing in to the customer portal, out of it, and setting a password by a one-time link."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -10,6 +9,7 @@ from django.utils.decorators import method_decorator
 
 from accounts.middleware import PORTAL_PREFIX
 from config.http import local_url
+from portal import tasks
 from portal.forms import PortalAuthenticationForm, PortalPasswordResetForm
 from portal.services import portal_invitation_accepted
 from portal.tokens import invitation_tokens, reset_tokens
@@ -72,15 +72,11 @@ class PortalResetConfirmView(PortalSetPasswordView):
 
 class PortalPasswordResetView(auth_views.PasswordResetView):
     form_class = PortalPasswordResetForm
-    token_generator = reset_tokens
     template_name = "portal/password_reset.html"
-    email_template_name = "portal/email/password_reset.txt"
-    subject_template_name = "portal/email/password_reset_subject.txt"
+    # The e-mail is written and sent by the worker (portal.tasks.send_password_reset).
+    email_template_name = tasks.RESET_BODY_TEMPLATE
+    subject_template_name = tasks.RESET_SUBJECT_TEMPLATE
     success_url = reverse_lazy("portal:password_reset_done")
-    extra_email_context = {
-        "clinic": settings.CLINIC_NAME,
-        "valid_hours": settings.PORTAL_PASSWORD_RESET_HOURS,
-    }
 
 
 class PortalPasswordResetDoneView(auth_views.PasswordResetDoneView):

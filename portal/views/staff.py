@@ -64,7 +64,7 @@ def access_invite(request: HttpRequest, person_id) -> HttpResponse:
         messages.error(request, f"{person.name} has no portal access to invite to.")
     else:
         services.portal_invitation_send(person=person, site_url=site_url(request))
-        messages.success(request, f"A new invitation went to {person.portal_user.email}.")
+        messages.success(request, f"A new invitation is on its way to {person.portal_user.email}.")
     return redirect("contacts:person", person.pk)
 
 

@@ -90,7 +90,9 @@ def test_view_contact_shows_account_information_and_portal_permissions(
     assert f"/portal/contacts/{portal_admin.pk}/edit/" not in text  # a limited user
 
 
-def test_an_admin_adds_a_contact_with_permissions_and_an_invitation(client_for, portal_admin):
+def test_an_admin_adds_a_contact_with_permissions_and_an_invitation(
+    client_for, portal_admin, worker
+):
     data = person_form_data(
         first_name="Nina",
         last_name="New",
@@ -103,6 +105,7 @@ def test_an_admin_adds_a_contact_with_permissions_and_an_invitation(client_for, 
     assert nina.customer == portal_admin.customer
     assert nina.portal_access.permissions == {Permission.BILLING}
     assert str(nina.phones.get().number) == "+4522334455"
+    worker.run()
     (message,) = mail.outbox
     assert message.to == ["nina@nordlys.example"]
 
@@ -120,7 +123,7 @@ def test_the_add_form_keeps_the_staff_rules(client_for, portal_admin):
     assert ContactPerson.objects.count() == 1
 
 
-def test_an_editor_adds_contacts_but_cannot_grant_permissions(client_for, editor):
+def test_an_editor_adds_contacts_but_cannot_grant_permissions(client_for, editor, worker):
     data = person_form_data(last_name="Sneaky", email="sneaky@nordlys.example") | {
         "portal-login": "on",
         "portal-admin_access": "on",
@@ -130,6 +133,7 @@ def test_an_editor_adds_contacts_but_cannot_grant_permissions(client_for, editor
     sneaky = ContactPerson.objects.get(last_name="Sneaky")
     assert sneaky.portal_user is None
     assert not PortalAccess.objects.filter(person=sneaky).exists()
+    worker.run()
     assert not mail.outbox
 
 
