@@ -294,10 +294,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--generate-only", action="store_true")
     arguments = parser.parse_args()
 
-    use_bench_database()
+    # One database per size, so 1k, 100k and 1M are each generated once and kept.
+    use_bench_database(f"kartotek_bench_contacts_{arguments.contacts}")
     _generate(arguments.contacts)
+    if arguments.generate_only:
+        return
 
     from accounts.models import User
     from customers.models import Customer, CustomerSettings
