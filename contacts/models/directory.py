@@ -94,6 +94,16 @@ def _raw_condition(sql: str, params) -> models.Q:
     return models.Q(RawSQL(sql, params, output_field=models.BooleanField()))  # noqa: S611
 
 
+def _condition_sql(contacts: models.QuerySet, condition: models.Q) -> tuple[str, list]:
+    """`condition` on the contacts table as SQL and parameters."""
+    keyed = contacts.model._default_manager.alias(
+        **{f"key_{n}": key for n, key in enumerate(PREFIX_KEYS)}
+    ).filter(condition)
+    compiler = keyed.query.get_compiler(using=contacts.db)
+    sql, params = compiler.compile(keyed.query.where)
+    return sql, list(params)
+
+
 def _corrected_reads(contacts: models.QuerySet) -> list[models.QuerySet]:
     """Contacts whose fields start with `variant.text`, one read per word-start index, in
     that index's order (a range on the index, so the text may come from a joined row)."""
@@ -185,15 +195,21 @@ class ContactQuerySet(models.QuerySet):
             corrected = _leading(variants, [text], _corrected_reads(self), 2 * limit)
             tiers.append((models.Q(pk__in=corrected), models.Q(), NAME_ORDER))
         parts = []
-        earlier = models.Q()
+        earlier: list[tuple[str, list]] = []
         for rank, (shows, leaves_out, ordering) in enumerate(tiers):
             tier = contacts.filter(shows)
             if earlier:
-                tier = tier.exclude(earlier)
+                # Compiled once and reused as SQL: rebuilding every earlier condition in
+                # every later tier was most of the time Django spent on this query.
+                sqls = " OR ".join(sql for sql, _ in earlier)
+                tier = tier.filter(
+                    _raw_condition(f"NOT ({sqls})", [p for _, ps in earlier for p in ps])
+                )
             tier = tier.annotate(search_tier=models.Value(rank))
             tier = tier.order_by(*ordering) if ordering else tier.order_by()
             parts.append(tier[:limit])
-            earlier |= leaves_out
+            if leaves_out:
+                earlier.append(_condition_sql(self, leaves_out))
         found = list(parts[0].union(*parts[1:], all=True).order_by()[:limit])
         unordered = {rank for rank, (*_, ordering) in enumerate(tiers) if ordering is None}
         # Stable: each ordered tier keeps the order its index gave.
