@@ -141,6 +141,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Several app servers share one cache: point CACHE_URL at Redis there (redis://host:6379/1).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Whether every app server (and every worker process) sees the same cache: only then may
+# it hold sessions (SESSION_ENGINE below).
+SHARED_CACHE = CACHES["default"]["BACKEND"].startswith(
+    ("django.core.cache.backends.redis.", "django.core.cache.backends.memcached.")
+)
 
 
 def _mailer(url: str) -> dict:
@@ -175,7 +180,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user and their permissions in one query.
+    "accounts.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -191,8 +197,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Sessions live in the database with their user (accounts.models.UserSession), so that a
-# password change or a deactivation ends all of them.
-SESSION_ENGINE = "accounts.sessions"
+# password change or a deactivation ends all of them; with a shared cache (Redis,
+# memcached) they are read from the cache first, saving a query per request. Never with a
+# per-process cache: a session signed out on one worker would live on in another's memory.
+SESSION_ENGINE = "accounts.cached_sessions" if SHARED_CACHE else "accounts.sessions"
 # A session ends after this long without a request, and this long after sign-in whatever
 # happens (accounts.middleware.SessionPolicyMiddleware).
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
