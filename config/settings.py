@@ -91,7 +91,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): signed in with a second factor in this session.
-    "django_otp.middleware.OTPMiddleware",
+    # (accounts' subclass: the authenticator is checked from the user's query, not re-read)
+    "accounts.middleware.OTPMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.PortalUserBoundaryMiddleware",
