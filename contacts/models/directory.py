@@ -96,9 +96,7 @@ def _raw_condition(sql: str, params) -> models.Q:
 
 def _condition_sql(contacts: models.QuerySet, condition: models.Q) -> tuple[str, list]:
     """`condition` on the contacts table as SQL and parameters."""
-    keyed = contacts.model._default_manager.alias(
-        **{f"key_{n}": key for n, key in enumerate(PREFIX_KEYS)}
-    ).filter(condition)
+    keyed = contacts.filter(condition)
     compiler = keyed.query.get_compiler(using=contacts.db)
     sql, params = compiler.compile(keyed.query.where)
     return sql, list(params)
@@ -135,6 +133,82 @@ def _leading(source: str, params: list, reads: list[models.QuerySet], count: int
     )
 
 
+# What the user typed, while a search's SQL is compiled (never a real search text: those
+# lose their NUL characters first). Replaced by the text in the parameters.
+_TYPED = "\x00typed\x00"
+# The compiled ranking of each shape of search (limit, which tiers), built once per
+# process from the ORM: compiling a query of seven tiers cost more than running it.
+_RANKINGS: dict[tuple[int, bool, bool], tuple[str, tuple]] = {}
+
+
+def _ranking(limit: int, inside: bool, typos: bool) -> tuple[str, tuple]:
+    """SQL (and parameters, _TYPED for the text) selecting the ids of the `limit` best
+    matches, best first. See ContactQuerySet.search for the tiers."""
+    contacts = Contact._default_manager.alias(
+        **{f"key_{n}": key for n, key in enumerate(PREFIX_KEYS)}
+    )
+    prefix = Fold(models.Value(_TYPED))
+    # (what the tier shows, what later tiers leave out, ordering; None: unordered)
+    tiers: list[tuple[models.Q, models.Q, tuple | None]] = []
+    for n in range(len(PREFIX_KEYS)):
+        starts = models.Q(**{f"key_{n}__startswith": prefix})
+        tiers.append((starts, starts, (f"key_{n}", *NAME_ORDER)))
+    categories, params = ContactCategory.objects.matching(_TYPED).query.sql_with_params()
+    in_category = _raw_condition(
+        f'"contacts_contact"."category_id" = ANY(ARRAY({categories}))', params
+    )
+    first_of_category = Contact._default_manager.filter(
+        category_id=RawSQL("category.id", ())
+    ).order_by("category_id", *NAME_ORDER)
+    first_in_categories = _leading(
+        f"({categories}) AS category", params, [first_of_category], limit
+    )
+    tiers.append((models.Q(pk__in=first_in_categories), in_category, ("category_id", *NAME_ORDER)))
+    if inside:
+        inside_fields = models.Q(search_text__contains=prefix)
+        tiers.append((inside_fields, inside_fields, None))
+    if typos:
+        # Twice the rows per index: the tier leaves out what earlier tiers showed
+        # (fewer than `limit`, or it would not run) and still has `limit` to show.
+        variants = "kartotek_typo_variants(%s) AS variant(text)"
+        corrected = _leading(variants, [_TYPED], _corrected_reads(contacts), 2 * limit)
+        tiers.append((models.Q(pk__in=corrected), models.Q(), NAME_ORDER))
+    parts = []
+    earlier: list[tuple[str, list]] = []
+    for rank, (shows, leaves_out, ordering) in enumerate(tiers):
+        tier = contacts.filter(shows)
+        if earlier:
+            sqls = " OR ".join(sql for sql, _ in earlier)
+            tier = tier.filter(
+                _raw_condition(f"NOT ({sqls})", [p for _, ps in earlier for p in ps])
+            )
+        tier = tier.order_by(*ordering) if ordering else tier.order_by()
+        parts.append(
+            tier.annotate(search_tier=models.Value(rank)).values(
+                "pk", "last_name", "first_name", "search_tier"
+            )[:limit]
+        )
+        if leaves_out:
+            earlier.append(_condition_sql(contacts, leaves_out))
+    union, params = parts[0].union(*parts[1:], all=True).order_by()[:limit].query.sql_with_params()
+    unordered = (
+        ", ".join(str(rank) for rank, (*_, ordering) in enumerate(tiers) if ordering is None)
+        or "-1"
+    )
+    # Only the `limit` rows found are put in order: tier, then the order each tier's index
+    # gave (position), except the unordered tier, shown in name order.
+    return (
+        "SELECT ranked.pk FROM (SELECT found.*, row_number() OVER () AS position "  # noqa: S608
+        f"FROM ({union}) AS found(pk, last_name, first_name, search_tier)) AS ranked "
+        "ORDER BY ranked.search_tier, "
+        f"CASE WHEN ranked.search_tier IN ({unordered}) THEN ranked.last_name END, "
+        f"CASE WHEN ranked.search_tier IN ({unordered}) THEN ranked.first_name END, "
+        f"CASE WHEN ranked.search_tier IN ({unordered}) THEN ranked.pk END, "
+        "ranked.position",
+        tuple(params),
+    )
+
+
 class ContactQuerySet(models.QuerySet):
     def search(self, text: str, limit: int) -> list["Contact"]:
         """The `limit` contacts that best match `text`, best first, in one query.
@@ -153,7 +227,9 @@ class ContactQuerySet(models.QuerySet):
         The tiers are one UNION ALL under the LIMIT: PostgreSQL runs them in order and
         stops as soon as it has `limit` rows, so a later tier costs nothing when the
         earlier ones fill the list. Each tier leaves out what an earlier one matches, so
-        every contact comes once, from its best tier.
+        every contact comes once, from its best tier. The ids found, in order, then
+        select this queryset's rows (with its select_related and annotations); the
+        ranking's SQL is compiled once per shape (_ranking).
         """
         text = text.replace("\x00", "").strip()
         if len(text) < SEARCH_MIN_LENGTH:
@@ -165,58 +241,28 @@ class ContactQuerySet(models.QuerySet):
             # Any `limit` matches the trigram index yields, not all of them sorted.
             found = self.filter(search_text__contains=digits).order_by()[:limit]
             return sorted(found, key=_name_order)
-        prefix = Fold(models.Value(text))
-        contacts = self.alias(**{f"key_{n}": key for n, key in enumerate(PREFIX_KEYS)})
-        # (what the tier shows, what later tiers leave out, ordering; None: unordered)
-        tiers: list[tuple[models.Q, models.Q, tuple | None]] = []
-        for n in range(len(PREFIX_KEYS)):
-            starts = models.Q(**{f"key_{n}__startswith": prefix})
-            tiers.append((starts, starts, (f"key_{n}", *NAME_ORDER)))
-        categories, params = ContactCategory.objects.matching(text).query.sql_with_params()
-        in_category = _raw_condition(
-            f'"contacts_contact"."category_id" = ANY(ARRAY({categories}))', params
+        shape = (
+            limit,
+            len(text) >= SUBSTRING_MIN_LENGTH,
+            any(len(word) >= TYPO_MIN_LENGTH for word in text.split()),
         )
-        first_of_category = self.model._default_manager.filter(
-            category_id=RawSQL("category.id", ())
-        ).order_by("category_id", *NAME_ORDER)
-        first_in_categories = _leading(
-            f"({categories}) AS category", params, [first_of_category], limit
-        )
-        tiers.append(
-            (models.Q(pk__in=first_in_categories), in_category, ("category_id", *NAME_ORDER))
-        )
-        if len(text) >= SUBSTRING_MIN_LENGTH:
-            inside = models.Q(search_text__contains=prefix)
-            tiers.append((inside, inside, None))
-        if any(len(word) >= TYPO_MIN_LENGTH for word in text.split()):
-            # Twice the rows per index: the tier leaves out what earlier tiers showed
-            # (fewer than `limit`, or it would not run) and still has `limit` to show.
-            variants = "kartotek_typo_variants(%s) AS variant(text)"
-            corrected = _leading(variants, [text], _corrected_reads(self), 2 * limit)
-            tiers.append((models.Q(pk__in=corrected), models.Q(), NAME_ORDER))
-        parts = []
-        earlier: list[tuple[str, list]] = []
-        for rank, (shows, leaves_out, ordering) in enumerate(tiers):
-            tier = contacts.filter(shows)
-            if earlier:
-                # Compiled once and reused as SQL: rebuilding every earlier condition in
-                # every later tier was most of the time Django spent on this query.
-                sqls = " OR ".join(sql for sql, _ in earlier)
-                tier = tier.filter(
-                    _raw_condition(f"NOT ({sqls})", [p for _, ps in earlier for p in ps])
+        if shape not in _RANKINGS:
+            _RANKINGS[shape] = _ranking(*shape)
+        ranking, compiled = _RANKINGS[shape]
+        params = [text if param == _TYPED else param for param in compiled]
+        ranked = f"ARRAY({ranking})"
+        found = (
+            self.filter(_raw_condition(f'"contacts_contact"."id" = ANY({ranked})', params))
+            .annotate(
+                search_position=RawSQL(  # noqa: S611
+                    f'array_position({ranked}, "contacts_contact"."id")',
+                    params,
+                    output_field=models.IntegerField(),
                 )
-            tier = tier.annotate(search_tier=models.Value(rank))
-            tier = tier.order_by(*ordering) if ordering else tier.order_by()
-            parts.append(tier[:limit])
-            if leaves_out:
-                earlier.append(_condition_sql(self, leaves_out))
-        found = list(parts[0].union(*parts[1:], all=True).order_by()[:limit])
-        unordered = {rank for rank, (*_, ordering) in enumerate(tiers) if ordering is None}
-        # Stable: each ordered tier keeps the order its index gave.
-        return sorted(
-            found,
-            key=lambda c: (c.search_tier, _name_order(c) if c.search_tier in unordered else ()),
+            )
+            .order_by()
         )
+        return sorted(found, key=lambda contact: contact.search_position)
 
     def with_customer_count(self) -> "ContactQuerySet":
         """Annotate `customer_count`: on how many customers' profiles each contact is.
