@@ -1,6 +1,7 @@
 """The boundaries every request passes: portal users stay out of staff pages, sessions
 time out, and staff give their second factor."""
 
+import functools
 import time
 
 from django.conf import settings
@@ -11,6 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
 
 from accounts import two_factor
 
@@ -131,3 +135,25 @@ class TwoFactorMiddleware:
             if step:
                 return redirect_to_login(request.get_full_path(), step, "next")
         return self.get_response(request)
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django-otp's middleware (request.user.is_verified()), without reading the session's
+    authenticator on every request: accounts.backends.ModelBackend lists the user's
+    confirmed authenticators in the query that reads the user. A session whose device was
+    deleted, unconfirmed or belongs to someone else is unverified as before; the device
+    row itself is read only if something uses it."""
+
+    def _verify_user_sync(self, request, user):
+        confirmed = getattr(user, "confirmed_devices", None) if user.is_authenticated else None
+        if confirmed is None:  # another backend signed the user in
+            return super()._verify_user_sync(request, user)
+        self._init_user_fields(user)
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        if persistent_id and self._normalize_persistent_id(persistent_id) in confirmed:
+            user.otp_device = SimpleLazyObject(
+                functools.partial(self._device_from_persistent_id, persistent_id)
+            )
+        elif DEVICE_ID_SESSION_KEY in request.session:
+            del request.session[DEVICE_ID_SESSION_KEY]
+        return user

@@ -1,5 +1,6 @@
 """The user model shared by clinic staff and customer portal users."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.cache import cache
@@ -98,8 +99,18 @@ class UserSession(AbstractBaseSession):
 
     @classmethod
     def end_for(cls, user_ids) -> int:
-        """End every session signed in as one of `user_ids`; how many there were."""
-        return cls.objects.filter(user_id__in=user_ids).delete()[0]
+        """End every session signed in as one of `user_ids`; how many there were. Their
+        copies in the cache go too (accounts.cached_sessions reads them from there)."""
+        from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+        from django.core.cache import caches
+
+        sessions = cls.objects.filter(user_id__in=user_ids)
+        keys = list(sessions.values_list("session_key", flat=True))
+        ended = sessions.delete()[0]
+        if keys:
+            cache = caches[settings.SESSION_CACHE_ALIAS]
+            cache.delete_many([KEY_PREFIX + key for key in keys])
+        return ended
 
     @classmethod
     def get_session_store_class(cls):

@@ -15,11 +15,12 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment
 BENCH_DATABASE = "kartotek_bench"
 
 
-def use_bench_database() -> None:
-    """Switch to `kartotek_bench` (created and migrated if needed, kept between runs), so
-    the development data is left alone."""
+def use_bench_database(name: str = BENCH_DATABASE) -> None:
+    """Switch to `name` (`kartotek_bench` unless a script keeps several sizes apart;
+    created and migrated if needed, kept between runs), so the development data is left
+    alone."""
     setup_test_environment()
-    settings.DATABASES["default"]["TEST"]["NAME"] = BENCH_DATABASE
+    settings.DATABASES["default"]["TEST"]["NAME"] = name
     connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
 
 

@@ -92,7 +92,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): signed in with a second factor in this session.
-    "django_otp.middleware.OTPMiddleware",
+    # (accounts' subclass: the authenticator is checked from the user's query, not re-read)
+    "accounts.middleware.OTPMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.PortalUserBoundaryMiddleware",
@@ -142,6 +143,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Several app servers share one cache: point CACHE_URL at Redis there (redis://host:6379/1).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Whether every app server (and every worker process) sees the same cache: only then may
+# it hold sessions (SESSION_ENGINE below).
+SHARED_CACHE = CACHES["default"]["BACKEND"].startswith(
+    ("django.core.cache.backends.redis.", "django.core.cache.backends.memcached.")
+)
 
 
 # Background work (config.tasks): a queue in the database, run by `manage.py db_worker`
@@ -181,7 +187,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user and their permissions in one query.
+    "accounts.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -197,8 +204,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Sessions live in the database with their user (accounts.models.UserSession), so that a
-# password change or a deactivation ends all of them.
-SESSION_ENGINE = "accounts.sessions"
+# password change or a deactivation ends all of them; with a shared cache (Redis,
+# memcached) they are read from the cache first, saving a query per request. Never with a
+# per-process cache: a session signed out on one worker would live on in another's memory.
+SESSION_ENGINE = "accounts.cached_sessions" if SHARED_CACHE else "accounts.sessions"
 # A session ends after this long without a request, and this long after sign-in whatever
 # happens (accounts.middleware.SessionPolicyMiddleware).
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))

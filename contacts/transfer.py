@@ -196,9 +196,14 @@ def _messages(form: ContactForm) -> list[str]:
 
 @transaction.atomic
 def import_rows(*, category: ContactCategory, rows: list[ImportRow]) -> int:
-    """Create the contacts of these (checked) rows in the category; returns how many."""
+    """Create the contacts of these (checked) rows in the category; returns how many.
+
+    One INSERT for the file (bulk_create): the directory's statement-level triggers
+    (category counts, search words) then run once for the import, not once per row."""
+    contacts = []
     for row in rows:
         form = ContactForm(data=row.values, instance=Contact(category=category))
         form.is_valid()
-        form.save()
-    return len(rows)
+        contacts.append(form.save(commit=False))
+    Contact.objects.bulk_create(contacts)
+    return len(contacts)

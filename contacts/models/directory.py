@@ -5,21 +5,23 @@ Deleting a category takes its contacts and their links to customers with it (the
 asks for that), after a warning that counts what goes (contacts.views.category_delete).
 """
 
+import pgtrigger
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import TrigramSimilarity, TrigramWordDistance
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate, Concat, Lower
 from phonenumber_field.modelfields import PhoneNumberField
 
 from config.counting import count_of
 from config.search import Fold
+from contacts.models.words import CONTACT_WORD_TRIGGERS, TYPO_MIN_LENGTH
 
 # Shorter fragments match too much to be useful (and trigrams need two letters).
 SEARCH_MIN_LENGTH = 2
-# How many trigram matches search() ranks at most when names, organisations ...
-# do not start with the text: enough for every fuzzy match in a real directory, and a
-# bound on the work when a word is common.
-FUZZY_SAMPLE = 500
+# A fragment is looked for inside fields (search_text's trigram index) from this length:
+# a shorter one has no trigram, and would read the whole table.
+SUBSTRING_MIN_LENGTH = 3
 NAME_ORDER = ("last_name", "first_name", "id")
 
 
@@ -44,28 +46,28 @@ CATEGORY_NAME_TAKEN = "A contact category with this name already exists."
 
 
 class ContactCategoryQuerySet(models.QuerySet):
-    def with_contact_count(self) -> "ContactCategoryQuerySet":
-        """Annotate `contact_count`. A count per category, read from the category index
-        alone (an index-only scan), not a join and GROUP BY over every contact: about
-        5 times faster with 1,000,000 contacts (bench/directory.py)."""
-        return self.annotate(contact_count=count_of(Contact.objects, "category"))
-
-    def matching(self, text: str) -> list[int]:
-        """Ids of the categories whose name contains, or closely resembles, `text`."""
+    def matching(self, text: str) -> "ContactCategoryQuerySet":
+        """The categories whose name contains, or closely resembles, `text` (their ids, in
+        id order: search() reads each one's contacts from its index in that order)."""
         folded = Fold(models.Value(text))
-        return list(
+        return (
             self.annotate(folded_name=Fold("name"))
             .filter(
                 models.Q(folded_name__contains=folded)
                 | models.Q(folded_name__trigram_word_similar=folded)
             )
-            .values_list("id", flat=True)
+            .order_by("id")
+            .values("id")
         )
 
 
 class ContactCategory(models.Model):
     name = models.CharField(max_length=100)
     created = models.DateTimeField(auto_now_add=True)
+    # How many contacts the category holds, kept by triggers on the contacts table
+    # (Contact.Meta.triggers) in the same transaction as every insert, move and delete,
+    # so the directory page reads it instead of counting a million contacts per view.
+    contact_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ContactCategoryQuerySet.as_manager()
 
@@ -84,54 +86,186 @@ class ContactCategory(models.Model):
         return self.name
 
 
+def _name_order(contact: "Contact") -> tuple:
+    return (contact.last_name, contact.first_name, contact.pk)
+
+
+def _raw_condition(sql: str, params) -> models.Q:
+    return models.Q(RawSQL(sql, params, output_field=models.BooleanField()))  # noqa: S611
+
+
+def _condition_sql(contacts: models.QuerySet, condition: models.Q) -> tuple[str, list]:
+    """`condition` on the contacts table as SQL and parameters."""
+    keyed = contacts.filter(condition)
+    compiler = keyed.query.get_compiler(using=contacts.db)
+    sql, params = compiler.compile(keyed.query.where)
+    return sql, list(params)
+
+
+def _corrected_reads(contacts: models.QuerySet) -> list[models.QuerySet]:
+    """Contacts whose fields start with `variant.text`, one read per word-start index, in
+    that index's order (a range on the index, so the text may come from a joined row)."""
+    manager = contacts.model._default_manager
+    return [
+        manager.alias(key=key)
+        .filter(key__gte=RawSQL("variant.text", ()))
+        .filter(key__lt=RawSQL("variant.text || chr(1114111)", ()))
+        .order_by("key", *NAME_ORDER)
+        for key in PREFIX_KEYS
+    ]
+
+
+def _leading(source: str, params: list, reads: list[models.QuerySet], count: int) -> RawSQL:
+    """Ids of the first `count` contacts of each of `reads`, for each row of `source`
+    (a LATERAL join). Each read follows its own index and stops at `count`, so a common
+    word or a large category costs `count` rows, not all of its contacts; what the tier
+    then sorts is at most rows of `source` x len(reads) x `count`. (`source` and the
+    reads are SQL compiled here, their values passed as parameters.)"""
+    sqls, all_params = [], list(params)
+    for read in reads:
+        sql, read_params = read.values("pk")[:count].query.sql_with_params()
+        sqls.append(f"({sql})")
+        all_params.extend(read_params)
+    lateral = " UNION ALL ".join(sqls)
+    return RawSQL(  # noqa: S611
+        f"SELECT found.pk FROM {source} CROSS JOIN LATERAL ({lateral}) AS found",  # noqa: S608
+        all_params,
+    )
+
+
+# What the user typed, while a search's SQL is compiled (never a real search text: those
+# lose their NUL characters first). Replaced by the text in the parameters.
+_TYPED = "\x00typed\x00"
+# The compiled ranking of each shape of search (limit, which tiers), built once per
+# process from the ORM: compiling a query of seven tiers cost more than running it.
+_RANKINGS: dict[tuple[int, bool, bool], tuple[str, tuple]] = {}
+
+
+def _ranking(limit: int, inside: bool, typos: bool) -> tuple[str, tuple]:
+    """SQL (and parameters, _TYPED for the text) selecting the ids of the `limit` best
+    matches, best first. See ContactQuerySet.search for the tiers."""
+    contacts = Contact._default_manager.alias(
+        **{f"key_{n}": key for n, key in enumerate(PREFIX_KEYS)}
+    )
+    prefix = Fold(models.Value(_TYPED))
+    # (what the tier shows, what later tiers leave out, ordering; None: unordered)
+    tiers: list[tuple[models.Q, models.Q, tuple | None]] = []
+    for n in range(len(PREFIX_KEYS)):
+        starts = models.Q(**{f"key_{n}__startswith": prefix})
+        tiers.append((starts, starts, (f"key_{n}", *NAME_ORDER)))
+    categories, params = ContactCategory.objects.matching(_TYPED).query.sql_with_params()
+    in_category = _raw_condition(
+        f'"contacts_contact"."category_id" = ANY(ARRAY({categories}))', params
+    )
+    first_of_category = Contact._default_manager.filter(
+        category_id=RawSQL("category.id", ())
+    ).order_by("category_id", *NAME_ORDER)
+    first_in_categories = _leading(
+        f"({categories}) AS category", params, [first_of_category], limit
+    )
+    tiers.append((models.Q(pk__in=first_in_categories), in_category, ("category_id", *NAME_ORDER)))
+    if typos:
+        # Twice the rows per index: the tier leaves out what earlier tiers showed
+        # (fewer than `limit`, or it would not run) and still has `limit` to show.
+        variants = "kartotek_typo_variants(%s) AS variant(text)"
+        corrected = _leading(variants, [_TYPED], _corrected_reads(contacts), 2 * limit)
+        tiers.append((models.Q(pk__in=corrected), models.Q(pk__in=corrected), NAME_ORDER))
+    if inside:
+        # Last: a long fragment of common trigrams ("rasmusen": "sen", "use") costs the
+        # trigram index 15 ms at 1,000,000 contacts, so it runs only when the word starts
+        # and their corrections leave room.
+        inside_fields = models.Q(search_text__contains=prefix)
+        tiers.append((inside_fields, inside_fields, None))
+    parts = []
+    earlier: list[tuple[str, list]] = []
+    for rank, (shows, leaves_out, ordering) in enumerate(tiers):
+        tier = contacts.filter(shows)
+        if earlier:
+            sqls = " OR ".join(sql for sql, _ in earlier)
+            tier = tier.filter(
+                _raw_condition(f"NOT ({sqls})", [p for _, ps in earlier for p in ps])
+            )
+        tier = tier.order_by(*ordering) if ordering else tier.order_by()
+        parts.append(
+            tier.annotate(search_tier=models.Value(rank)).values(
+                "pk", "last_name", "first_name", "search_tier"
+            )[:limit]
+        )
+        if leaves_out:
+            earlier.append(_condition_sql(contacts, leaves_out))
+    union, params = parts[0].union(*parts[1:], all=True).order_by()[:limit].query.sql_with_params()
+    unordered = (
+        ", ".join(str(rank) for rank, (*_, ordering) in enumerate(tiers) if ordering is None)
+        or "-1"
+    )
+    # Only the `limit` rows found are put in order: tier, then the order each tier's index
+    # gave (position), except the unordered tier, shown in name order.
+    return (
+        "SELECT ranked.pk FROM (SELECT found.*, row_number() OVER () AS position "  # noqa: S608
+        f"FROM ({union}) AS found(pk, last_name, first_name, search_tier)) AS ranked "
+        "ORDER BY ranked.search_tier, "
+        f"CASE WHEN ranked.search_tier IN ({unordered}) THEN ranked.last_name END, "
+        f"CASE WHEN ranked.search_tier IN ({unordered}) THEN ranked.first_name END, "
+        f"CASE WHEN ranked.search_tier IN ({unordered}) THEN ranked.pk END, "
+        "ranked.position",
+        tuple(params),
+    )
+
+
 class ContactQuerySet(models.QuerySet):
     def search(self, text: str, limit: int) -> list["Contact"]:
-        """The `limit` contacts that best match `text`, best first.
+        """The `limit` contacts that best match `text`, best first, in one query.
 
         Case and accents never matter ("sorensen" finds "Sørensen"). Ranked in tiers:
         last name starts with the text, then "first last" name, organisation,
-        description, category name; each tier in name order, read in that order
-        from its own index, so no tier sorts its matches and a fragment as common as
-        "je" costs the same as a rare one. Only when these give fewer than `limit`,
-        the rest come from trigram word similarity over every searched field (a typo,
-        "Jenssen" for "Jensen"; a word inside a field; an email fragment), best first.
-        Digits alone search phone numbers. (Measured in bench/directory.py.)
+        description, category name, each in name order and read in that order from its
+        own index, so no tier sorts its matches and a fragment as common as "je" costs
+        the same as a rare one. Then typos: the text with a word of five letters or
+        more replaced by a directory word one edit away ("Pedrsen" -> Pedersen,
+        contacts.models.words), searched on the word-start indexes again. Last, the text
+        inside any searched field (a word inside an organisation, an e-mail fragment),
+        from the trigram index without ordering (any `limit` of them, shown in name
+        order). Digits alone search phone numbers. (Measured in bench/directory.py.)
+
+        The tiers are one UNION ALL under the LIMIT: PostgreSQL runs them in order and
+        stops as soon as it has `limit` rows, so a later tier costs nothing when the
+        earlier ones fill the list. Each tier leaves out what an earlier one matches, so
+        every contact comes once, from its best tier. The ids found, in order, then
+        select this queryset's rows (with its select_related and annotations); the
+        ranking's SQL is compiled once per shape (_ranking).
         """
         text = text.replace("\x00", "").strip()
         if len(text) < SEARCH_MIN_LENGTH:
             return []
-        found: list[Contact] = []
-
-        def take(tier: "ContactQuerySet") -> None:
-            if len(found) < limit:
-                tier = tier.exclude(pk__in=[contact.pk for contact in found])
-                found.extend(tier[: limit - len(found)])
-
-        digits = "".join(c for c in text if "0" <= c <= "9")
         if not any(c.isalpha() for c in text):
-            if len(digits) >= 3:
-                take(self.filter(search_text__contains=digits).order_by(*NAME_ORDER))
-            return found
-        prefix = Fold(models.Value(text))
-        for key in PREFIX_KEYS:
-            take(self.alias(key=key).filter(key__startswith=prefix).order_by("key", *NAME_ORDER))
-        categories = len(found) < limit and ContactCategory.objects.matching(text)
-        if categories:
-            take(self.filter(category_id__in=categories).order_by("category_id", *NAME_ORDER))
-        # Typos and words inside fields: the trigram index finds the candidates; ranking
-        # a bounded sample of them keeps a common word from sorting thousands of rows.
-        similar = self.filter(search_text__trigram_word_similar=prefix)
-        # Unordered (no Meta.ordering): any FUZZY_SAMPLE candidates, not the first ones by
-        # creation, which sorted every candidate before the LIMIT.
-        sample = (
-            similar.exclude(pk__in=[c.pk for c in found]).order_by().values("pk")[:FUZZY_SAMPLE]
+            digits = "".join(c for c in text if "0" <= c <= "9")
+            if len(digits) < 3:
+                return []
+            # Any `limit` matches the trigram index yields, not all of them sorted.
+            found = self.filter(search_text__contains=digits).order_by()[:limit]
+            return sorted(found, key=_name_order)
+        shape = (
+            limit,
+            len(text) >= SUBSTRING_MIN_LENGTH,
+            any(len(word) >= TYPO_MIN_LENGTH for word in text.split()),
         )
-        take(
-            self.filter(pk__in=models.Subquery(sample))
-            .alias(distance=TrigramWordDistance(prefix, "search_text"))
-            .order_by("distance", *NAME_ORDER)
+        if shape not in _RANKINGS:
+            _RANKINGS[shape] = _ranking(*shape)
+        ranking, compiled = _RANKINGS[shape]
+        params = [text if param == _TYPED else param for param in compiled]
+        ranked = f"ARRAY({ranking})"
+        found = (
+            self.filter(_raw_condition(f'"contacts_contact"."id" = ANY({ranked})', params))
+            .annotate(
+                search_position=RawSQL(  # noqa: S611
+                    f'array_position({ranked}, "contacts_contact"."id")',
+                    params,
+                    output_field=models.IntegerField(),
+                )
+            )
+            .order_by()
         )
-        return found
+        return sorted(found, key=lambda contact: contact.search_position)
 
     def with_customer_count(self) -> "ContactQuerySet":
         """Annotate `customer_count`: on how many customers' profiles each contact is.
@@ -176,6 +310,55 @@ NO_EMAIL_OR_PHONE = "Enter an email address or a phone number."
 # How alike two names must be (pg_trgm similarity, 0-1) to call contacts possible
 # duplicates: "Ida Holm" and "Ida Holm-Berg" are, "Ida Holm" and "Bo Berg" are not.
 DUPLICATE_NAME_SIMILARITY = 0.45
+
+
+def _add_to_categories(delta: str) -> str:
+    """Add the (category_id, n) rows of `delta` to the categories' contact_count."""
+    return (
+        "UPDATE contacts_contactcategory AS category "  # noqa: S608
+        "SET contact_count = category.contact_count + delta.n "
+        f"FROM ({delta}) AS delta WHERE category.id = delta.category_id AND delta.n <> 0; "
+        "RETURN NULL;"
+    )
+
+
+def _per_category(rows: str, sign: str = "") -> str:
+    return f"SELECT category_id, {sign}count(*) AS n FROM {rows} GROUP BY category_id"  # noqa: S608
+
+
+# ContactCategory.contact_count, kept per statement (transition tables), so a bulk import
+# or a category's cascade updates each category once. Deleting a category deletes its
+# contacts first (Django's cascade), which updates the row about to go.
+CATEGORY_COUNT_TRIGGERS = [
+    pgtrigger.Trigger(
+        name="category_count_insert",
+        operation=pgtrigger.Insert,
+        when=pgtrigger.After,
+        level=pgtrigger.Statement,
+        referencing=pgtrigger.Referencing(new="new_contacts"),
+        func=_add_to_categories(_per_category("new_contacts")),
+    ),
+    pgtrigger.Trigger(
+        name="category_count_update",
+        operation=pgtrigger.Update,
+        when=pgtrigger.After,
+        level=pgtrigger.Statement,
+        referencing=pgtrigger.Referencing(old="old_contacts", new="new_contacts"),
+        func=_add_to_categories(
+            "SELECT category_id, sum(n) AS n FROM ("  # noqa: S608
+            f"{_per_category('new_contacts')} UNION ALL {_per_category('old_contacts', '-')}"
+            ") AS moves GROUP BY category_id"
+        ),
+    ),
+    pgtrigger.Trigger(
+        name="category_count_delete",
+        operation=pgtrigger.Delete,
+        when=pgtrigger.After,
+        level=pgtrigger.Statement,
+        referencing=pgtrigger.Referencing(old="old_contacts"),
+        func=_add_to_categories(_per_category("old_contacts", "-")),
+    ),
+]
 
 
 class Contact(models.Model):
@@ -232,6 +415,7 @@ class Contact(models.Model):
                 fields=["search_text"], name="contact_search_trgm", opclasses=["gin_trgm_ops"]
             ),
         ]
+        triggers = [*CATEGORY_COUNT_TRIGGERS, *CONTACT_WORD_TRIGGERS]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(email="") | ~models.Q(phone="") | ~models.Q(mobile=""),

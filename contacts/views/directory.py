@@ -77,7 +77,7 @@ def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
 @permission_required("contacts.view_contactcategory", raise_exception=True)
 def directory(request: HttpRequest) -> HttpResponse:
     """The staff Contacts section: every category, with how many contacts it holds."""
-    categories = ContactCategory.objects.with_contact_count().order_by(Lower("name"))
+    categories = ContactCategory.objects.order_by(Lower("name"))
     query = request.GET.get("q", "").strip()
     found = (
         Contact.objects.select_related("category")

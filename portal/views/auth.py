@@ -44,7 +44,7 @@ class PortalSetPasswordView(auth_views.PasswordResetConfirmView):
 
     template_name = "portal/set_password.html"
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "accounts.backends.ModelBackend"
     success_url = reverse_lazy("portal:home")
     welcome = "Your password is set. Welcome to the customer portal."
 

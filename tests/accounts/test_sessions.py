@@ -125,3 +125,41 @@ def test_signed_in_pages_are_never_stored_by_caches(client, receptionist, portal
     portal = Client()
     portal.force_login(portal_admin.portal_user)
     assert "no-store" in portal.get(reverse("portal:home"))["Cache-Control"]
+
+
+# With a cache every app server shares (Redis, memcached), sessions are read from it first
+# (accounts.cached_sessions). The tests' locmem cache is shared within the test process,
+# which is what a shared cache is to several servers.
+
+
+def test_sessions_are_cached_only_when_the_cache_is_shared_by_every_server():
+    from django.conf import settings as configured
+
+    assert configured.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    assert not configured.SHARED_CACHE
+    assert configured.SESSION_ENGINE == "accounts.sessions"
+
+
+def test_a_cached_session_signed_out_elsewhere_is_signed_out_everywhere(
+    settings, receptionist, password
+):
+    settings.SESSION_ENGINE = "accounts.cached_sessions"
+    desk = Client()
+    key = sign_in(desk, receptionist, password)
+    copy = Client()
+    copy.cookies["sessionid"] = key
+    assert copy.get(CUSTOMERS).status_code == 200
+    desk.post(reverse("accounts:logout"))
+    assert copy.get(CUSTOMERS).status_code == 302
+
+
+def test_a_new_password_ends_cached_sessions_too(settings, receptionist, password):
+    settings.SESSION_ENGINE = "accounts.cached_sessions"
+    desk, laptop = Client(), Client()
+    sign_in(desk, receptionist, password)
+    sign_in(laptop, receptionist, password)
+    assert laptop.get(CUSTOMERS).status_code == 200  # now in the cache
+    receptionist.set_password("a new long passphrase 42")
+    receptionist.save()
+    assert desk.get(CUSTOMERS).status_code == 302
+    assert laptop.get(CUSTOMERS).status_code == 302

@@ -4,6 +4,8 @@ requirement, and records that always need it."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -209,3 +211,33 @@ def test_portal_users_are_never_asked_for_a_second_factor(client, portal_admin, 
     )
     assert response.status_code == 302
     assert client.get(reverse("portal:home")).status_code == 200
+
+
+def test_a_verified_session_reads_no_device_row_per_request(client, therapist):
+    """The user's confirmed authenticators come with the user (accounts.backends): a
+    verified page load reads the session and the user, not the device."""
+    login_with_second_factor(client, therapist)
+    client.get(reverse("customers:list"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("customers:list")).status_code == 200
+    device_reads = [q for q in queries.captured_queries if q["sql"].startswith('SELECT "otp_')]
+    assert device_reads == []
+
+
+@pytest.mark.parametrize("change", ["delete", "unconfirm", "other user"])
+def test_a_session_loses_its_second_factor_with_its_authenticator(
+    client, therapist, receptionist, change
+):
+    require_two_factor()
+    device = authenticator(therapist)
+    login_with_second_factor(client, therapist)
+    assert client.get(reverse("customers:list")).status_code == 200
+    if change == "delete":
+        device.delete()
+    elif change == "unconfirm":
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=False)
+    else:
+        TOTPDevice.objects.filter(pk=device.pk).update(user=receptionist)
+    response = client.get(reverse("customers:list"))
+    assert response.status_code == 302
+    assert response.url.startswith((VERIFY_URL, SETUP_URL))

@@ -1,6 +1,7 @@
 """A customer's Contacts tab: shown with "Show contacts", choose by searching, remove."""
 
 import pytest
+from django.test import Client
 
 from contacts.models import Contact, CustomerContact
 from tests.factories import ContactFactory, CustomerContactFactory, CustomerFactory
@@ -122,3 +123,39 @@ def test_deleting_a_customer_warns_about_chosen_contacts(client_for, administrat
     link = CustomerContactFactory()
     content = client_for(administrator).get(f"/customers/{link.customer_id}/delete/").content
     assert "the choice of 1 directory contact (the contact stays" in content.decode()
+
+
+def _type_ahead(client, customer, text: str):
+    return client.get(
+        f"/contacts/customer/{customer.id}/choose/", {"q": text}, headers={"HX-Request": "true"}
+    )
+
+
+@pytest.mark.parametrize("text", ["je", "jens", "pedrsen", "jens pedrsen"])
+def test_type_ahead_reads_session_user_customer_and_one_search(
+    client, contacts_on, django_assert_max_num_queries, text
+):
+    """Per keystroke: the session row, the user with their permissions (one query,
+    accounts.backends), the customer, and the search's tiers as one query. The settings
+    row comes from the cache."""
+    customer = CustomerFactory()
+    ContactFactory(first_name="Jens", last_name="Pedersen", email="jens@example.dk")
+    _type_ahead(client, customer, "warm")  # the settings into the cache
+    with django_assert_max_num_queries(4):
+        assert "Jens Pedersen" in _type_ahead(client, customer, text).content.decode()
+
+
+@pytest.mark.parametrize("text", ["je", "pedrsen"])
+def test_type_ahead_with_a_shared_cache_is_three_queries(
+    settings, receptionist, contacts_on, django_assert_max_num_queries, text
+):
+    """With Redis or memcached (accounts.cached_sessions), the session comes from the cache:
+    user, customer, search."""
+    settings.SESSION_ENGINE = "accounts.cached_sessions"
+    client = Client()
+    client.force_login(receptionist)
+    customer = CustomerFactory()
+    ContactFactory(first_name="Jens", last_name="Pedersen", email="jens@example.dk")
+    _type_ahead(client, customer, "warm")
+    with django_assert_max_num_queries(3):
+        assert "Jens Pedersen" in _type_ahead(client, customer, text).content.decode()

@@ -1,0 +1,58 @@
+"""Authentication backend: Django's ModelBackend, reading the signed-in user and their
+permissions in one query.
+
+Every staff request reads the user, and nearly every staff view checks a permission; the
+stock backend then reads the user's own and their roles' (groups') permissions in two more
+queries. Here they come with the user (two array subqueries), into the same caches the
+stock backend fills, so has_perm() answers from them for the rest of the request. The
+same query lists the user's confirmed authenticators, which accounts.middleware.
+OTPMiddleware checks the session's second factor against instead of reading the device.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.contrib.auth.models import Permission
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import CharField, OuterRef, QuerySet, Value
+from django.db.models.functions import Concat
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+# The authenticators django-otp may verify a session with (settings.INSTALLED_APPS).
+DEVICE_MODELS = (TOTPDevice, StaticDevice)
+
+
+def _names(permissions: QuerySet) -> ArraySubquery:
+    """ "app_label.codename" of each of `permissions`, as has_perm() names them."""
+    name = Concat("content_type__app_label", Value("."), "codename", output_field=CharField())
+    return ArraySubquery(permissions.order_by().annotate(full_name=name).values("full_name"))
+
+
+class ModelBackend(DjangoModelBackend):
+    def get_user(self, user_id):
+        users = get_user_model()._default_manager.annotate(
+            own_permissions=_names(Permission.objects.filter(user=OuterRef("pk"))),
+            role_permissions=_names(Permission.objects.filter(group__user=OuterRef("pk"))),
+            **{
+                f"confirmed_{model._meta.model_name}s": ArraySubquery(
+                    model.objects.filter(user=OuterRef("pk"), confirmed=True)
+                    .order_by()
+                    .values("id")
+                )
+                for model in DEVICE_MODELS
+            },
+        )
+        user = users.filter(pk=user_id).first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        if not user.is_superuser:  # a superuser's are every permission, read when asked
+            user._user_perm_cache = set(user.own_permissions)
+            user._group_perm_cache = set(user.role_permissions)
+            user._perm_cache = user._user_perm_cache | user._group_perm_cache
+        # As django-otp names them (Device.persistent_id).
+        user.confirmed_devices = {
+            f"{model.model_label()}/{device_id}"
+            for model in DEVICE_MODELS
+            for device_id in getattr(user, f"confirmed_{model._meta.model_name}s")
+        }
+        return user
