@@ -123,11 +123,14 @@ class _Sweep:
             f" ORDER BY {table}.ctid LIMIT %s FOR UPDATE SKIP LOCKED"
         )
         assignments = ", ".join(f"{column} = new.{column}" for column in columns)
-        arrays = ", ".join(["%b::uuid[]"] + ["%b::bytea[]"] * len(columns))
+        arrays = ", ".join(["%s::tid[]", "%b::uuid[]"] + ["%b::bytea[]"] * len(columns))
+        # Each row found by its ctid (a TID scan, no descent of the primary key's index):
+        # the batch holds the rows' locks, so none of them has moved since it read them.
+        # The key is compared too, as a guard.
         self.update = (
             f"UPDATE {table} SET {assignments}, {key_id} = %s"  # noqa: S608
-            f" FROM unnest({arrays}) AS new({key}, {', '.join(columns)})"
-            f" WHERE {table}.{key} = new.{key}"
+            f" FROM unnest({arrays}) AS new(position, {key}, {', '.join(columns)})"
+            f" WHERE {table}.ctid = new.position AND {table}.{key} = new.{key}"
         )
 
     def pages(self) -> int:
@@ -150,7 +153,7 @@ class _Sweep:
             rows = cursor.fetchall()
             if not rows:
                 return 0, None
-            ids = [row[1] for row in rows]
+            positions, ids = [row[0] for row in rows], [row[1] for row in rows]
             sealed = [
                 [
                     crypto.reencrypt(row[2 + i], table=self.table, row_id=str(row[1]), field=name)
@@ -158,5 +161,5 @@ class _Sweep:
                 ]
                 for i, name in enumerate(self.fields)
             ]
-            cursor.execute(self.update, [current, ids, *sealed], prepare=False)
+            cursor.execute(self.update, [current, positions, ids, *sealed], prepare=False)
         return len(rows), rows[-1][0] if len(rows) == size else None
