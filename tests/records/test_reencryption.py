@@ -41,7 +41,7 @@ def _in_physical_order() -> list:
         return [row[0] for row in cursor.fetchall()]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_one_run_reencrypts_every_row_also_after_earlier_rotations(
     record, therapist, settings, django_assert_max_num_queries
 ):
@@ -64,7 +64,7 @@ def test_one_run_reencrypts_every_row_also_after_earlier_rotations(
     assert "Re-encrypted 0 rows" in out.getvalue()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_stopped_rotation_leaves_every_row_readable_and_a_rerun_finishes(
     record, therapist, settings
 ):

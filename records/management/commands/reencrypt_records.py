@@ -23,10 +23,11 @@ is a sequential scan of the heap (the bodies are in TOAST, not read), once per t
 
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
-from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from config import crypto
 from records.models import Entry, EntryVersion, Record
@@ -52,8 +53,7 @@ class Command(BaseCommand):
             if total:
                 for batch_done in _batches(model, current, batch_size, total):
                     done += batch_done
-                    if batch_done:
-                        self._progress(model, min(done, total), total)
+                    self._progress(model, min(done, total), total)
             self.stdout.write("")
             total_done += done
         seconds = time.monotonic() - started
@@ -76,7 +76,7 @@ class Command(BaseCommand):
 
 def _batches(model, current: str, size: int, pending: int):
     """Sweep `model`'s table from its first page to its last, re-encrypting the rows not under
-    `current`; yield how many rows each batch re-encrypted.
+    `current`; yield how many rows each batch re-encrypted, as its transaction commits.
 
     A batch reads a range of pages, at most `size` rows of it; when it finds `size`, the
     next carries on in the same range after the last row it took. The first range is sized
@@ -86,23 +86,96 @@ def _batches(model, current: str, size: int, pending: int):
     pages = sweep.pages()
     span = max(1, size * pages // pending)
     start = 0
-    while True:
-        if start >= pages:
-            # New pages at the end hold rows moved there by non-HOT updates (ours, under
-            # the current key, or an edit's): they are read once too.
-            pages = sweep.pages()
-            if start >= pages:
-                return
-        end, after, found = start + span, None, 0
+    with _Pipeline() as pipeline:
         while True:
-            done, after = sweep.batch(current, size, after or f"({start},0)", f"({end},0)")
-            found += done
-            yield done
-            if after is None:
-                break
-        # The next range sized for `size` rows at this range's density, at most twice as long.
-        span = max(1, min(span * 2, span * size // max(found, 1)))
-        start = end
+            if start >= pages:
+                # New pages at the end hold rows moved there by non-HOT updates (ours,
+                # under the current key, or an edit's): they are read once too.
+                pages = sweep.pages()
+                if start >= pages:
+                    break
+            end, after, found = start + span, None, 0
+            while True:
+                database = yield from pipeline.next_connection()
+                rows = sweep.read(database, current, size, after or f"({start},0)", f"({end},0)")
+                found += len(rows)
+                after = rows[-1][0] if len(rows) == size else None
+                pipeline.write(sweep.update, sweep.sealed(current, rows))
+                if after is None:
+                    break
+            # The next range sized for `size` rows at this range's density, at most twofold.
+            span = max(1, min(span * 2, span * size // max(found, 1)))
+            start = end
+        yield from pipeline.finish()
+
+
+class _Pipeline:
+    """Two database connections of the command's own, taking batches in turn: while one
+    writes and commits a batch (in a thread), the other locks, reads and re-encrypts the
+    next, so Python's encryption overlaps PostgreSQL's writing. Each batch is still one
+    transaction on one connection, locked before it is read; at most two are under way,
+    and stopping rolls back the one being read and lets the one being written commit."""
+
+    def __init__(self) -> None:
+        if connection.in_atomic_block:
+            # Its own connections would not see what this transaction has not committed.
+            raise CommandError("reencrypt_records runs outside a transaction.")
+        params = connection.get_connection_params()  # Django's, pool or not
+        self.connections = [psycopg.connect(**params) for _ in range(2)]
+        self.writes = [None, None]
+        self.turn = 1
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reencrypt")
+
+    def __enter__(self) -> "_Pipeline":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            for write in self.writes:
+                if write is not None:
+                    write.exception()  # waited for; a failure is already on its way up
+        finally:
+            self.writer.shutdown(wait=True)
+            for database in self.connections:
+                database.rollback()  # a batch read but not written: its locks go
+                database.close()
+
+    def next_connection(self):
+        """The other connection, once the batch it was writing has committed (whose row
+        count is yielded)."""
+        self.turn = 1 - self.turn
+        yield from self._committed(self.turn)
+        return self.connections[self.turn]
+
+    def write(self, sql: str, params: list | None) -> None:
+        """Write (params None: nothing to write) and commit the batch just read, in the
+        background."""
+        database = self.connections[self.turn]
+        if params is None:
+            database.commit()
+            return
+        self.writes[self.turn] = self.writer.submit(_write, database, sql, params)
+
+    def finish(self):
+        for turn in (1 - self.turn, self.turn):
+            yield from self._committed(turn)
+
+    def _committed(self, turn: int):
+        write, self.writes[turn] = self.writes[turn], None
+        if write is not None:
+            yield write.result()
+
+
+def _write(database: psycopg.Connection, sql: str, params: list) -> int:
+    try:
+        with psycopg.Cursor(database) as cursor:
+            cursor.execute(sql, params, prepare=False)
+            written = cursor.rowcount
+        database.commit()
+    except BaseException:
+        database.rollback()
+        raise
+    return written
 
 
 class _Sweep:
@@ -141,25 +214,26 @@ class _Sweep:
             )
             return cursor.fetchone()[0]
 
-    @transaction.atomic
-    def batch(self, current: str, size: int, after: str, before: str) -> tuple[int, str | None]:
-        """Re-encrypt up to `size` rows with a ctid above `after` and below `before`; return
-        how many, and the ctid of the last when there were `size` (None: range done)."""
-        connection.ensure_connection()
-        # psycopg's own cursor, not Django's: parameters bound on the server and both ways
-        # in binary, so 2 KB tokens travel as bytes, not as hex text quoted into the SQL.
-        with psycopg.Cursor(connection.connection) as cursor:
+    def read(self, database, current: str, size: int, after: str, before: str) -> list[tuple]:
+        """Lock and read up to `size` rows not under `current`, with a ctid above `after` and
+        below `before`, in ctid order (the transaction stays open)."""
+        # psycopg's own cursor: parameters bound on the server and both ways in binary, so
+        # 2 KB tokens travel as bytes, not as hex text quoted into the SQL.
+        with psycopg.Cursor(database) as cursor:
             cursor.execute(self.select, [after, before, current, size], binary=True, prepare=False)
-            rows = cursor.fetchall()
-            if not rows:
-                return 0, None
-            positions, ids = [row[0] for row in rows], [row[1] for row in rows]
-            sealed = [
-                [
-                    crypto.reencrypt(row[2 + i], table=self.table, row_id=str(row[1]), field=name)
-                    for row in rows
-                ]
-                for i, name in enumerate(self.fields)
+            return cursor.fetchall()
+
+    def sealed(self, current: str, rows: list[tuple]) -> list | None:
+        """The UPDATE's parameters: the rows' tokens sealed again under `current` (None
+        when there are no rows)."""
+        if not rows:
+            return None
+        positions, ids = [row[0] for row in rows], [row[1] for row in rows]
+        sealed = [
+            [
+                crypto.reencrypt(row[2 + i], table=self.table, row_id=str(row[1]), field=name)
+                for row in rows
             ]
-            cursor.execute(self.update, [current, positions, ids, *sealed], prepare=False)
-        return len(rows), rows[-1][0] if len(rows) == size else None
+            for i, name in enumerate(self.fields)
+        ]
+        return [current, positions, ids, *sealed]
