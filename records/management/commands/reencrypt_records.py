@@ -5,11 +5,13 @@
 Put the new key first in RECORD_KEYS (keeping the old ones after it), run this, then drop
 the old keys. Each table is swept once in physical order (ctid ranges), a batch of rows
 whose key_id is not the current one at a time, each batch in its own transaction: stopping
-(Ctrl-C, a crash) loses at most one batch's work, every row stays readable with one of the
-configured keys, and running again carries on (rows already under the current key are
-passed over). Rows another process holds are skipped for this pass and picked up by the
-next: a batch locks its rows (FOR UPDATE SKIP LOCKED) before reading them and writes them
-in the same transaction, so it never writes back a ciphertext an edit has replaced.
+(Ctrl-C, a crash) loses at most the work of the two batches under way, every row stays
+readable with one of the configured keys, and running again carries on (rows already under
+the current key are passed over). Rows another process holds are skipped for this pass and
+picked up by the next: a batch locks its rows (FOR UPDATE SKIP LOCKED) before reading them
+and writes them in the same transaction, so it never writes back a ciphertext an edit has
+replaced. The batches run on two connections of the command's own (_Pipeline), so it runs
+outside any transaction.
 
 Why physical order and not key order: walking the primary key (random UUIDs) touched a
 different heap page for nearly every row, and each first touch after a checkpoint writes
@@ -21,6 +23,7 @@ the new version of a row stays on its page and no index is touched. Finding what
 is a sequential scan of the heap (the bodies are in TOAST, not read), once per table.
 """
 
+import contextlib
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -120,7 +123,8 @@ class _Pipeline:
         if connection.in_atomic_block:
             # Its own connections would not see what this transaction has not committed.
             raise CommandError("reencrypt_records runs outside a transaction.")
-        params = connection.get_connection_params()  # Django's, pool or not
+        # Connected as Django's own connection is (its settings and OPTIONS), outside a pool.
+        params = connection.get_connection_params()
         self.connections = [psycopg.connect(**params) for _ in range(2)]
         self.writes = [None, None]
         self.turn = 1
@@ -137,7 +141,10 @@ class _Pipeline:
         finally:
             self.writer.shutdown(wait=True)
             for database in self.connections:
-                database.rollback()  # a batch read but not written: its locks go
+                # A batch read but not written is undone, its locks released; a connection
+                # the server dropped has nothing left to undo.
+                with contextlib.suppress(psycopg.Error):
+                    database.rollback()
                 database.close()
 
     def next_connection(self):
