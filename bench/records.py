@@ -14,8 +14,8 @@ Then it measures the Record tab (`?tab=record&record=<id>`, 25 entries a page) o
 the first, a middle and the last page through Django's test client: median and p95 server
 time and SQL queries, and beside it the time decrypting a page's 25 entries takes, to show
 the crypto's share. Last, it runs the real `reencrypt_records` command with the other bench
-key put first in the key ring, and reports rows per second, then a second run with nothing
-left to do.
+key put first in the key ring, and reports rows per second and how many of the updates were
+HOT, then a second run with nothing left to do.
 
 The bench keys ("bench-a", "bench-b") are generated once into the data directory, beside
 the development secrets; the rows alternate between them from one run to the next. The
@@ -399,6 +399,17 @@ class _Progress(io.StringIO):
         return super().write(text)
 
 
+def _updates() -> tuple[int, int]:
+    """records_entry's updates so far, and how many of them were HOT."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables"
+            " WHERE relname = 'records_entry'"
+        )
+        return cursor.fetchone()
+
+
 def _rotate(record) -> None:
     from records.models import Entry, EntryVersion, Record
 
@@ -413,10 +424,15 @@ def _rotate(record) -> None:
     )
     print(f"\nkey rotation: {record.entries.count()} entries of {_body_size(record)} stored bytes")
     print(f"re-encrypting {pending} rows from {source!r} to {target!r} ...", flush=True)
+    updates_before = _updates()
     started = time.perf_counter()
     call_command("reencrypt_records", stdout=_Progress())
     seconds = time.perf_counter() - started
     print(f"rotation: {pending} rows in {seconds:.1f} s, {pending / seconds:.0f} rows/s")
+    time.sleep(1)  # the command's connections report their statistics as they close
+    (updated_after, hot_after), (updated_before, hot_before) = _updates(), updates_before
+    updated, hot = updated_after - updated_before, hot_after - hot_before
+    print(f"records_entry: {updated} rows updated, {hot} of them HOT (no index written)")
     started = time.perf_counter()
     call_command("reencrypt_records", stdout=io.StringIO())
     print(f"second run, nothing left to do: {time.perf_counter() - started:.2f} s")

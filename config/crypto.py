@@ -58,11 +58,13 @@ def _associated_data(table: str, row_id: str, field: str) -> bytes:
 
 
 def encrypt(plaintext: str, *, table: str, row_id: str, field: str) -> bytes:
+    return _seal(plaintext.encode(), _associated_data(table, row_id, field))
+
+
+def _seal(plaintext: bytes, associated_data: bytes) -> bytes:
     key_id, ciphers = _ciphers(settings.RECORD_KEYS)
     nonce = os.urandom(NONCE_BYTES)
-    ciphertext = ciphers[key_id].encrypt(
-        nonce, plaintext.encode(), _associated_data(table, row_id, field)
-    )
+    ciphertext = ciphers[key_id].encrypt(nonce, plaintext, associated_data)
     encoded_id = key_id.encode("ascii")
     return bytes([FORMAT_VERSION, len(encoded_id)]) + encoded_id + nonce + ciphertext
 
@@ -87,18 +89,29 @@ def key_id_of(token: bytes | memoryview) -> str:
 
 
 def decrypt(token: bytes | memoryview, *, table: str, row_id: str, field: str) -> str:
+    return _open(token, table=table, row_id=row_id, field=field).decode()
+
+
+def reencrypt(token: bytes | memoryview, *, table: str, row_id: str, field: str) -> bytes:
+    """The token sealed again under the current key, for the same row and field (key
+    rotation): encrypt(decrypt(token)) without decoding the text in between. Raises
+    DecryptionError as decrypt does."""
+    plaintext = _open(token, table=table, row_id=row_id, field=field)
+    return _seal(plaintext, _associated_data(table, row_id, field))
+
+
+def _open(token: bytes | memoryview, *, table: str, row_id: str, field: str) -> bytes:
     key_id, nonce, ciphertext = _parse(token)
     cipher = _ciphers(settings.RECORD_KEYS)[1].get(key_id)
     if cipher is None:
         raise DecryptionError(f"Key {key_id!r} is not in RECORD_KEYS: it cannot be decrypted.")
     try:
-        plaintext = cipher.decrypt(nonce, ciphertext, _associated_data(table, row_id, field))
+        return cipher.decrypt(nonce, ciphertext, _associated_data(table, row_id, field))
     except InvalidTag:
         raise DecryptionError(
             f"The encrypted {field} of {table} {row_id} failed authentication: it was changed, "
             "or copied from another row."
         ) from None
-    return plaintext.decode()
 
 
 def normalise_identifier(value: str) -> str:

@@ -74,8 +74,10 @@ class Sealed(models.Model):
     UNREADABLE_TITLE = gettext_lazy("This item cannot be opened")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    # The key that sealed this row's fields (re-encryption looks for old ones).
-    key_id = models.CharField(max_length=32, db_index=True, editable=False)
+    # The key that sealed this row's fields (re-encryption looks for old ones). Not
+    # indexed, so that re-encrypting a row (a new key_id) can be a HOT update, which writes
+    # no index; re-encryption finds the old ones with a sweep of the table (migration 0008).
+    key_id = models.CharField(max_length=32, editable=False)
 
     class Meta:
         abstract = True

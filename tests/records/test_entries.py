@@ -69,6 +69,9 @@ def test_a_missing_key_is_an_error_naming_it(entry, settings):
         _ = stored.body
 
 
+# Transactional: the command writes on connections of its own, which see only what is
+# committed.
+@pytest.mark.django_db(transaction=True)
 def test_reencryption_moves_every_row_to_the_current_key(entry, therapist, settings):
     services.entry_update(entry=entry, title="First visit", body="Edited", by=therapist)
     old_ring = settings.RECORD_KEYS
