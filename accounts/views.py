@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
-from accounts import tasks
+from accounts import ratelimits, tasks
 from accounts.forms import StaffAuthenticationForm, StaffPasswordResetForm
 from accounts.middleware import PORTAL_PREFIX
 
@@ -19,7 +19,18 @@ class StaffLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-class StaffPasswordResetView(auth_views.PasswordResetView):
+class LimitedPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, refusing at the address field once too many links were asked
+    for it or from this client (accounts.ratelimits)."""
+
+    def form_valid(self, form):
+        if ratelimits.reset_limited(self.request, form.cleaned_data["email"]):
+            form.add_error("email", ratelimits.RESET_LIMITED)
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+class StaffPasswordResetView(LimitedPasswordResetView):
     """Mails a one-time link to a staff member's address. The page answers the same for
     any address, so it does not tell who works here."""
 

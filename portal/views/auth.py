@@ -8,6 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
 from accounts.middleware import PORTAL_PREFIX
+from accounts.views import LimitedPasswordResetView
 from config.http import local_url
 from portal import tasks
 from portal.forms import PortalAuthenticationForm, PortalPasswordResetForm
@@ -70,7 +71,7 @@ class PortalResetConfirmView(PortalSetPasswordView):
     welcome = "Your new password is set."
 
 
-class PortalPasswordResetView(auth_views.PasswordResetView):
+class PortalPasswordResetView(LimitedPasswordResetView):
     form_class = PortalPasswordResetForm
     template_name = "portal/password_reset.html"
     # The e-mail is written and sent by the worker (portal.tasks.send_password_reset).

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.ratelimits import INVITE_LIMITED, invitation_limited
 from config.forms import show_service_errors
 from contacts.models import ContactPerson
 from portal import services
@@ -62,6 +63,8 @@ def access_invite(request: HttpRequest, person_id) -> HttpResponse:
     person = _get_person(person_id)
     if not hasattr(person, "portal_access"):
         messages.error(request, f"{person.name} has no portal access to invite to.")
+    elif invitation_limited(request, person.pk):
+        messages.error(request, INVITE_LIMITED)
     else:
         services.portal_invitation_send(person=person, site_url=site_url(request))
         messages.success(request, f"A new invitation is on its way to {person.portal_user.email}.")
