@@ -38,3 +38,30 @@ def test_healthz_is_not_redirected_to_https_in_production():
     assert result.returncode == 0, result.stderr
     # 503: the test's database is unreachable; what matters is that it is not a 301.
     assert result.stdout.strip().splitlines()[-1] == "503"
+
+
+def _stalled_task(minutes_ago: int):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from portal.tasks import send_password_reset
+
+    send_password_reset.enqueue(None, "", "")
+    DBTaskResult.objects.update(run_after=timezone.now() - timedelta(minutes=minutes_ago))
+
+
+def test_healthz_reports_a_queue_no_worker_takes(client, db):
+    _stalled_task(minutes_ago=11)
+    response = client.get("/healthz")
+    # Still 200: a stopped worker must not take the app out of the load balancer ...
+    assert response.status_code == 200
+    assert b"queue stalled: 1 task(s) due more than 10 minutes ago" in response.content
+    # ... but monitoring that asks about the queue is told.
+    assert client.get("/healthz", {"queue": 1}).status_code == 503
+
+
+def test_healthz_is_content_with_tasks_just_enqueued(client, db):
+    _stalled_task(minutes_ago=2)
+    assert client.get("/healthz", {"queue": 1}).content == b"ok\n"
