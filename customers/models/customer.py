@@ -277,10 +277,11 @@ class Customer(models.Model):
         born = self.date_of_birth
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
-    def is_below_alert_age(self, settings) -> bool:
-        """Whether the age alert icon shows: the setting is on and the customer is younger.
-        The icon tells the age, so it stays away while date of birth is switched off."""
+    def alert_age(self, settings, today: date | None = None) -> int | None:
+        """The age the age alert icon shows, or None when it does not show: the setting is
+        on and the customer is younger. The icon tells the age, so it stays away while date
+        of birth is switched off. A list passes `today`, read once for all its rows."""
         if not (settings.age_alert_enabled and settings.date_of_birth_enabled):
-            return False
-        age = self.age()
-        return age is not None and age < settings.age_alert_age
+            return None
+        age = self.age(today)
+        return age if age is not None and age < settings.age_alert_age else None
