@@ -10,9 +10,9 @@ from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.modelfields import PhoneNumberField
 
 from config import crypto
+from config.phones import StoredPhoneNumberField
 from customers.ssn_search import MASKED_SSN
 
 SEARCHABLE_TEXT_FIELDS = ("first_name", "last_name", "company_name", "email")
@@ -124,7 +124,8 @@ class Customer(models.Model):
     last_name = models.CharField(max_length=100, blank=True)
     company_name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
-    phone = PhoneNumberField(blank=True)
+    # Read back without the parser: the list shows 50 of them (config/phones.py).
+    phone = StoredPhoneNumberField(blank=True)
     address = models.CharField(max_length=200, blank=True)
     postal_code = models.CharField(max_length=20, blank=True)
     city = models.CharField(max_length=100, blank=True)
