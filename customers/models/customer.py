@@ -280,9 +280,9 @@ class Customer(models.Model):
 
     def alert_age(self, settings, today: date | None = None) -> int | None:
         """The age the age alert icon shows, or None when it does not show: the setting is
-        on and the customer is younger. The icon tells the age, so it stays away while date
-        of birth is switched off. A list passes `today`, read once for all its rows."""
-        if not (settings.age_alert_enabled and settings.date_of_birth_enabled):
+        on (CustomerSettings.shows_age_alert) and the customer is younger. A list passes
+        `today`, read once for all its rows."""
+        if not settings.shows_age_alert:
             return None
         age = self.age(today)
         return age if age is not None and age < settings.age_alert_age else None

@@ -207,3 +207,11 @@ def test_age_alert_shows_each_young_customers_own_age(client, customer_settings)
     content = client.get(URL).content.decode()
     assert "Younger than 18: 7 years old" in content
     assert "Younger than 18: 15 years old" in content
+
+
+def test_no_age_alert_in_the_list_while_date_of_birth_is_switched_off(client, customer_settings):
+    from datetime import date
+
+    customer_settings(age_alert_enabled=True, age_alert_age=18, date_of_birth_enabled=False)
+    CustomerFactory(first_name="Kid", date_of_birth=date(date.today().year - 7, 1, 1))
+    assert "Younger than" not in client.get(URL).content.decode()
