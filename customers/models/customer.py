@@ -10,9 +10,9 @@ from django.db import models
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.modelfields import PhoneNumberField
 
 from config import crypto
+from config.phones import StoredPhoneNumberField
 from config.search import Fold
 from customers.ssn_search import MASKED_SSN
 
@@ -121,7 +121,8 @@ class Customer(models.Model):
     last_name = models.CharField(max_length=100, blank=True)
     company_name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
-    phone = PhoneNumberField(blank=True)
+    # Read back without the parser: the list shows 50 of them (config/phones.py).
+    phone = StoredPhoneNumberField(blank=True)
     address = models.CharField(max_length=200, blank=True)
     postal_code = models.CharField(max_length=20, blank=True)
     city = models.CharField(max_length=100, blank=True)
@@ -287,10 +288,11 @@ class Customer(models.Model):
         born = self.date_of_birth
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
-    def is_below_alert_age(self, settings) -> bool:
-        """Whether the age alert icon shows: the setting is on and the customer is younger.
-        The icon tells the age, so it stays away while date of birth is switched off."""
-        if not (settings.age_alert_enabled and settings.date_of_birth_enabled):
-            return False
-        age = self.age()
-        return age is not None and age < settings.age_alert_age
+    def alert_age(self, settings, today: date | None = None) -> int | None:
+        """The age the age alert icon shows, or None when it does not show: the setting is
+        on (CustomerSettings.shows_age_alert) and the customer is younger. A list passes
+        `today`, read once for all its rows."""
+        if not settings.shows_age_alert:
+            return None
+        age = self.age(today)
+        return age if age is not None and age < settings.age_alert_age else None

@@ -284,6 +284,12 @@ class CustomerSettings(models.Model):
         return calendars.filter(pk=chosen) if chosen else calendars
 
     @property
+    def shows_age_alert(self) -> bool:
+        """Whether any customer gets the age alert icon. The icon tells the age, so it stays
+        away while date of birth is switched off."""
+        return self.age_alert_enabled and self.date_of_birth_enabled
+
+    @property
     def has_secondary_therapist(self) -> bool:
         return (
             self.therapists_enabled

@@ -327,3 +327,14 @@ def test_persons_tab_pages_keep_the_primary_contact_first_and_the_search(
         with django_assert_max_num_queries(12):
             page = client.get(url + link).content.decode()
     assert shown == ["Vang", "Berg", "Carlsen", "Dahl", "Eng"]
+
+
+def test_persons_tab_shows_each_number_formatted_with_its_type(client):
+    person = ContactPersonFactory(last_name="Holm")
+    ContactPersonPhoneFactory(person=person, kind="mobile", number="+4520304050")
+    ContactPersonPhoneFactory(person=person, kind="office", number="+46812345678")
+    ContactPersonFactory(customer=person.customer, last_name="Nielsen", email="n@example.com")
+    content = client.get(f"/customers/{person.customer.id}/?tab=persons").content.decode()
+    assert "+45 20 30 40 50 <span" in content and ">mobile</span>" in content
+    assert "+46 8 123 456 78 <span" in content and ">office</span>" in content
+    assert "<td>—</td>" in content  # Nielsen has no number

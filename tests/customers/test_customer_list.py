@@ -204,3 +204,23 @@ def test_a_nul_in_the_search_is_a_readable_bad_request(client, query):
     response = client.get(URL, {"q": query})
     assert response.status_code == 400
     assert "The address cannot be used" in response.content.decode()
+
+
+def test_age_alert_shows_each_young_customers_own_age(client, customer_settings):
+    from datetime import date
+
+    customer_settings(age_alert_enabled=True, age_alert_age=18)
+    this_year = date.today().year
+    CustomerFactory(first_name="Kid", date_of_birth=date(this_year - 7, 1, 1))
+    CustomerFactory(first_name="Teen", date_of_birth=date(this_year - 15, 1, 1))
+    content = client.get(URL).content.decode()
+    assert "Younger than 18: 7 years old" in content
+    assert "Younger than 18: 15 years old" in content
+
+
+def test_no_age_alert_in_the_list_while_date_of_birth_is_switched_off(client, customer_settings):
+    from datetime import date
+
+    customer_settings(age_alert_enabled=True, age_alert_age=18, date_of_birth_enabled=False)
+    CustomerFactory(first_name="Kid", date_of_birth=date(date.today().year - 7, 1, 1))
+    assert "Younger than" not in client.get(URL).content.decode()
