@@ -78,7 +78,7 @@ def _generate_linked() -> dict[str, str]:
         profiles[linked] = customer
     return {
         "customer list, first page": "/customers/",
-        "customer search 'jørg' (rare)": "/customers/?q=j%C3%B8rg",
+        "customer search 'jørg' (surname, J)": "/customers/?q=j%C3%B8rg",
         "customer search 'sen' (common)": "/customers/?q=sen",
         "profile, 1 linked": f"/customers/{profiles[1].id}/",
         "profile, 50 linked": f"/customers/{profiles[50].id}/",
