@@ -6,9 +6,10 @@ worker writes the e-mail: a fresh one-time link for a user who may still reset. 
 run sends a second link, as good as the first and ended by the same password change.
 """
 
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.mail import EmailMessage
-from django.tasks import task
+from django.tasks import Task, task
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -45,23 +46,39 @@ def password_reset_message(
     return EmailMessage(subject, render_to_string(body_template, context), to=[user.email])
 
 
+def reset_link_task(
+    task: Task,
+    form_class: type[PasswordResetForm],
+    *,
+    user_id: int | None,
+    domain: str,
+    protocol: str,
+    attempt: int,
+    **message,
+) -> str:
+    """The body of a reset task: e-mail `user_id` the link that `message` describes
+    (password_reset_message's keywords) if `form_class` still gives them one."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or user not in form_class().get_users(user.email):
+        return "not needed"
+    email = password_reset_message(user, domain=domain, protocol=protocol, **message)
+    sent = send_or_retry(email, task=task, args=[user_id, domain, protocol], attempt=attempt)
+    return "sent" if sent else "to be retried"
+
+
 @task()
 def send_password_reset(user_id: int | None, domain: str, protocol: str, attempt: int = 0) -> str:
     """The staff reset link, for a staff member who may still reset (the form's rule)."""
     from accounts.forms import StaffPasswordResetForm
 
-    user = User.objects.filter(pk=user_id).first()
-    if user is None or user not in StaffPasswordResetForm().get_users(user.email):
-        return "not needed"
-    message = password_reset_message(
-        user,
+    return reset_link_task(
+        send_password_reset,
+        StaffPasswordResetForm,
+        user_id=user_id,
         domain=domain,
         protocol=protocol,
+        attempt=attempt,
         subject_template=SUBJECT_TEMPLATE,
         body_template=BODY_TEMPLATE,
         token_generator=default_token_generator,
     )
-    sent = send_or_retry(
-        message, task=send_password_reset, args=[user_id, domain, protocol], attempt=attempt
-    )
-    return "sent" if sent else "to be retried"

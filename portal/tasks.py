@@ -7,8 +7,7 @@ from django.core.mail import EmailMessage
 from django.tasks import task
 from django.template.loader import render_to_string
 
-from accounts.models import User
-from accounts.tasks import password_reset_message
+from accounts.tasks import reset_link_task
 from config.tasks import send_or_retry
 from portal.models import PortalAccess
 from portal.tokens import invitation_tokens, reset_tokens
@@ -64,13 +63,13 @@ def send_password_reset(user_id: int | None, domain: str, protocol: str, attempt
     (portal.forms.PortalPasswordResetForm's rule)."""
     from portal.forms import PortalPasswordResetForm
 
-    user = User.objects.filter(pk=user_id).first()
-    if user is None or user not in PortalPasswordResetForm().get_users(user.email):
-        return "not needed"
-    message = password_reset_message(
-        user,
+    return reset_link_task(
+        send_password_reset,
+        PortalPasswordResetForm,
+        user_id=user_id,
         domain=domain,
         protocol=protocol,
+        attempt=attempt,
         subject_template=RESET_SUBJECT_TEMPLATE,
         body_template=RESET_BODY_TEMPLATE,
         token_generator=reset_tokens,
@@ -79,7 +78,3 @@ def send_password_reset(user_id: int | None, domain: str, protocol: str, attempt
             "valid_hours": settings.PORTAL_PASSWORD_RESET_HOURS,
         },
     )
-    sent = send_or_retry(
-        message, task=send_password_reset, args=[user_id, domain, protocol], attempt=attempt
-    )
-    return "sent" if sent else "to be retried"
