@@ -5,7 +5,6 @@ Deleting a category takes its contacts and their links to customers with it (the
 asks for that), after a warning that counts what goes (contacts.views.category_delete).
 """
 
-import pgtrigger
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import models
@@ -15,6 +14,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from config.counting import count_of
 from config.search import Fold
+from config.triggers import statement_delta_triggers
 from contacts.models.words import CONTACT_WORD_TRIGGERS, TYPO_MIN_LENGTH
 
 # Shorter fragments match too much to be useful (and trigrams need two letters).
@@ -312,7 +312,7 @@ NO_EMAIL_OR_PHONE = "Enter an email address or a phone number."
 DUPLICATE_NAME_SIMILARITY = 0.45
 
 
-def _add_to_categories(delta: str) -> str:
+def _add_to_categories(delta: str, *, removes: bool) -> str:
     """Add the (category_id, n) rows of `delta` to the categories' contact_count."""
     return (
         "UPDATE contacts_contactcategory AS category "  # noqa: S608
@@ -329,36 +329,9 @@ def _per_category(rows: str, sign: str = "") -> str:
 # ContactCategory.contact_count, kept per statement (transition tables), so a bulk import
 # or a category's cascade updates each category once. Deleting a category deletes its
 # contacts first (Django's cascade), which updates the row about to go.
-CATEGORY_COUNT_TRIGGERS = [
-    pgtrigger.Trigger(
-        name="category_count_insert",
-        operation=pgtrigger.Insert,
-        when=pgtrigger.After,
-        level=pgtrigger.Statement,
-        referencing=pgtrigger.Referencing(new="new_contacts"),
-        func=_add_to_categories(_per_category("new_contacts")),
-    ),
-    pgtrigger.Trigger(
-        name="category_count_update",
-        operation=pgtrigger.Update,
-        when=pgtrigger.After,
-        level=pgtrigger.Statement,
-        referencing=pgtrigger.Referencing(old="old_contacts", new="new_contacts"),
-        func=_add_to_categories(
-            "SELECT category_id, sum(n) AS n FROM ("  # noqa: S608
-            f"{_per_category('new_contacts')} UNION ALL {_per_category('old_contacts', '-')}"
-            ") AS moves GROUP BY category_id"
-        ),
-    ),
-    pgtrigger.Trigger(
-        name="category_count_delete",
-        operation=pgtrigger.Delete,
-        when=pgtrigger.After,
-        level=pgtrigger.Statement,
-        referencing=pgtrigger.Referencing(old="old_contacts"),
-        func=_add_to_categories(_per_category("old_contacts", "-")),
-    ),
-]
+CATEGORY_COUNT_TRIGGERS = statement_delta_triggers(
+    "category_count", key="category_id", rows_delta=_per_category, apply=_add_to_categories
+)
 
 
 class Contact(models.Model):

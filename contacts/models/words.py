@@ -28,9 +28,10 @@ The SQL functions (migration 0006_contact_words):
   typed words corrected at once), closest first.
 """
 
-import pgtrigger
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+
+from config.triggers import statement_delta_triggers
 
 # A typed word needs this many letters before a one-edit neighbour counts as meant:
 # "holm" for "hold" would find unrelated names.
@@ -60,46 +61,17 @@ _PRUNE = (
     "AND word IN (SELECT word FROM ({gone}) AS gone);"
 )
 
-CONTACT_WORD_TRIGGERS = [
-    pgtrigger.Trigger(
-        name="contact_words_insert",
-        operation=pgtrigger.Insert,
-        when=pgtrigger.After,
-        level=pgtrigger.Statement,
-        referencing=pgtrigger.Referencing(new="new_contacts"),
-        func=_ADD.format(delta=_uses("new_contacts")) + " RETURN NULL;",
-    ),
-    pgtrigger.Trigger(
-        name="contact_words_update",
-        operation=pgtrigger.Update,
-        when=pgtrigger.After,
-        level=pgtrigger.Statement,
-        referencing=pgtrigger.Referencing(old="old_contacts", new="new_contacts"),
-        func=(
-            _ADD.format(  # noqa: S608
-                delta=(
-                    "SELECT word, sum(n) AS n FROM ("  # noqa: S608
-                    f"{_uses('new_contacts')} UNION ALL {_uses('old_contacts', '-')}"
-                    ") AS changes GROUP BY word"
-                )
-            )
-            + _PRUNE.format(gone=_uses("old_contacts"))
-            + " RETURN NULL;"
-        ),
-    ),
-    pgtrigger.Trigger(
-        name="contact_words_delete",
-        operation=pgtrigger.Delete,
-        when=pgtrigger.After,
-        level=pgtrigger.Statement,
-        referencing=pgtrigger.Referencing(old="old_contacts"),
-        func=(
-            _ADD.format(delta=_uses("old_contacts", "-"))
-            + _PRUNE.format(gone=_uses("old_contacts"))
-            + " RETURN NULL;"
-        ),
-    ),
-]
+
+def _apply_uses(delta: str, *, removes: bool) -> str:
+    """Add `delta`'s uses to the word table; a statement that removed uses also deletes
+    the words left unused."""
+    prune = _PRUNE.format(gone=_uses("old_contacts")) if removes else ""
+    return _ADD.format(delta=delta) + prune + " RETURN NULL;"
+
+
+CONTACT_WORD_TRIGGERS = statement_delta_triggers(
+    "contact_words", key="word", rows_delta=_uses, apply=_apply_uses
+)
 
 
 class ContactWord(models.Model):
