@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from accounts.models import User, login_name_taken
 from config.tasks import enqueue_on_commit
@@ -71,7 +72,10 @@ def portal_access_update(
         return f"{person.name}'s portal permissions were changed."
     _grant(person=person, values=values, by=by)
     portal_invitation_send(person=person, site_url=site_url)
-    return f"{person.name} was given portal access; an invitation is on its way to {person.email}."
+    return _("%(name)s was given portal access; an invitation is on its way to %(email)s.") % {
+        "name": person.name,
+        "email": person.email,
+    }
 
 
 def _grant(*, person: ContactPerson, values: dict[str, bool], by: User) -> None:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.tasks import reset_link_task
 from config.tasks import send_or_retry
@@ -31,7 +33,7 @@ def send_invitation(person_id: str, requested_at: str, site_url: str, attempt: i
         return "not needed"
     if access.invited is not None and access.invited >= asked:
         return "already sent"
-    now = datetime.now(tz=asked.tzinfo)
+    now = timezone.now()
     context = {
         "person": access.person,
         "customer": access.person.customer,
@@ -41,7 +43,8 @@ def send_invitation(person_id: str, requested_at: str, site_url: str, attempt: i
         "clinic_name": settings.CLINIC_NAME,
     }
     message = EmailMessage(
-        subject=f"Your access to the {settings.CLINIC_NAME} customer portal",
+        subject=_("Your access to the %(clinic)s customer portal")
+        % {"clinic": settings.CLINIC_NAME},
         body=render_to_string("portal/email/invitation.txt", context),
         to=[user.email],
     )

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.ratelimits import INVITE_LIMITED, invitation_limited
@@ -67,7 +68,10 @@ def access_invite(request: HttpRequest, person_id) -> HttpResponse:
         messages.error(request, INVITE_LIMITED)
     else:
         services.portal_invitation_send(person=person, site_url=site_url(request))
-        messages.success(request, f"A new invitation is on its way to {person.portal_user.email}.")
+        messages.success(
+            request,
+            _("A new invitation is on its way to %(email)s.") % {"email": person.portal_user.email},
+        )
     return redirect("contacts:person", person.pk)
 
 
