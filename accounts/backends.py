@@ -5,6 +5,7 @@ Every staff request reads the user, and nearly every staff view checks a permiss
 stock backend then reads the user's own and their roles' (groups') permissions in two more
 queries. Here they come with the user (two array subqueries), into the same caches the
 stock backend fills, so has_perm() answers from them for the rest of the request. The
+query is compiled once per process and database (_COMPILED). The
 same query lists the user's confirmed authenticators, which accounts.middleware.
 OTPMiddleware checks the session's second factor against instead of reading the device.
 """
@@ -28,9 +29,20 @@ def _names(permissions: QuerySet) -> ArraySubquery:
     return ArraySubquery(permissions.order_by().annotate(full_name=name).values("full_name"))
 
 
-class ModelBackend(DjangoModelBackend):
-    def get_user(self, user_id):
-        users = get_user_model()._default_manager.annotate(
+# A user id no row has, standing for the signed-in user's while the query is compiled.
+_ANY_USER = -1
+# The compiled query of each database alias: building and compiling the annotated
+# queryset cost about three times what running it does (bench/directory.py's profile).
+_COMPILED: dict[str, tuple[str, tuple]] = {}
+
+
+def _signed_in_user_sql(using: str) -> tuple[str, tuple]:
+    """SQL and parameters reading one user (id `_ANY_USER`) with their permissions and
+    confirmed authenticators."""
+    users = (
+        get_user_model()
+        ._default_manager.using(using)
+        .annotate(
             own_permissions=_names(Permission.objects.filter(user=OuterRef("pk"))),
             role_permissions=_names(Permission.objects.filter(group__user=OuterRef("pk"))),
             **{
@@ -42,7 +54,19 @@ class ModelBackend(DjangoModelBackend):
                 for model in DEVICE_MODELS
             },
         )
-        user = users.filter(pk=user_id).first()
+    )
+    return users.filter(pk=_ANY_USER).order_by().query.sql_with_params()
+
+
+class ModelBackend(DjangoModelBackend):
+    def get_user(self, user_id):
+        manager = get_user_model()._default_manager
+        using = manager.db
+        if using not in _COMPILED:
+            _COMPILED[using] = _signed_in_user_sql(using)
+        sql, compiled = _COMPILED[using]
+        params = [user_id if param == _ANY_USER else param for param in compiled]
+        user = next(iter(manager.raw(sql, params).using(using)), None)
         if user is None or not self.user_can_authenticate(user):
             return None
         if not user.is_superuser:  # a superuser's are every permission, read when asked

@@ -7,9 +7,11 @@ asks for that), after a warning that counts what goes (contacts.views.category_d
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db import models
+from django.db import connections, models
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate, Concat, Lower
+from django.db.models.sql import Query
+from django.db.models.sql.compiler import SQLCompiler
 from phonenumber_field.modelfields import PhoneNumberField
 
 from config.counting import count_of
@@ -201,15 +203,38 @@ def _ranking(limit: int, inside: bool, typos: bool) -> tuple[str, tuple]:
     # Only the `limit` rows found are put in order: tier, then the order each tier's index
     # gave (position), except the unordered tier, shown in name order.
     return (
-        "SELECT ranked.pk FROM (SELECT found.*, row_number() OVER () AS position "  # noqa: S608
-        f"FROM ({union}) AS found(pk, last_name, first_name, search_tier)) AS ranked "
-        "ORDER BY ranked.search_tier, "
+        "SELECT ranked.pk, row_number() OVER (ORDER BY ranked.search_tier, "  # noqa: S608
         f"CASE WHEN ranked.search_tier IN ({unordered}) THEN ranked.last_name END, "
         f"CASE WHEN ranked.search_tier IN ({unordered}) THEN ranked.first_name END, "
         f"CASE WHEN ranked.search_tier IN ({unordered}) THEN ranked.pk END, "
-        "ranked.position",
+        "ranked.position) AS place "
+        "FROM (SELECT found.*, row_number() OVER () AS position "
+        f"FROM ({union}) AS found(pk, last_name, first_name, search_tier)) AS ranked",
         tuple(params),
     )
+
+
+class _RankedCompiler(SQLCompiler):
+    """Puts the query's ranking before it, as `ranked` (pk, place): computed once, however
+    often the query refers to it."""
+
+    query: "_RankedQuery"
+
+    def as_sql(self, *args, **kwargs):
+        sql, params = super().as_sql(*args, **kwargs)
+        ranking, ranking_params = self.query.ranking
+        return f"WITH ranked AS MATERIALIZED ({ranking}) {sql}", (*ranking_params, *params)
+
+
+class _RankedQuery(Query):
+    """A query of contacts that may read `ranked` (see ContactQuerySet.search)."""
+
+    ranking: tuple[str, list] = ("", [])
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        if using:
+            connection = connections[using]
+        return _RankedCompiler(self, connection, using, elide_empty)
 
 
 class ContactQuerySet(models.QuerySet):
@@ -230,9 +255,10 @@ class ContactQuerySet(models.QuerySet):
         The tiers are one UNION ALL under the LIMIT: PostgreSQL runs them in order and
         stops as soon as it has `limit` rows, so a later tier costs nothing when the
         earlier ones fill the list. Each tier leaves out what an earlier one matches, so
-        every contact comes once, from its best tier. The ids found, in order, then
-        select this queryset's rows (with its select_related and annotations); the
-        ranking's SQL is compiled once per shape (_ranking).
+        every contact comes once, from its best tier. The ranking is the statement's
+        materialized WITH (`ranked`: id, place), run once; the ids found then select
+        this queryset's rows (with its select_related and annotations). The ranking's SQL
+        is compiled once per shape (_ranking).
         """
         text = text.replace("\x00", "").strip()
         if len(text) < SEARCH_MIN_LENGTH:
@@ -252,19 +278,19 @@ class ContactQuerySet(models.QuerySet):
         if shape not in _RANKINGS:
             _RANKINGS[shape] = _ranking(*shape)
         ranking, compiled = _RANKINGS[shape]
-        params = [text if param == _TYPED else param for param in compiled]
-        ranked = f"ARRAY({ranking})"
         found = (
-            self.filter(_raw_condition(f'"contacts_contact"."id" = ANY({ranked})', params))
+            self.filter(_raw_condition('"contacts_contact"."id" IN (SELECT pk FROM ranked)', ()))
             .annotate(
-                search_position=RawSQL(  # noqa: S611
-                    f'array_position({ranked}, "contacts_contact"."id")',
-                    params,
+                search_position=RawSQL(
+                    'SELECT place FROM ranked WHERE ranked.pk = "contacts_contact"."id"',
+                    (),
                     output_field=models.IntegerField(),
                 )
             )
             .order_by()
         )
+        found.query.__class__ = _RankedQuery
+        found.query.ranking = (ranking, [text if p == _TYPED else p for p in compiled])
         return sorted(found, key=lambda contact: contact.search_position)
 
     def with_customer_count(self) -> "ContactQuerySet":
