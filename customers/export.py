@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config import crypto
+from config.streaming import stream
 from customers import ssn_search
 from customers.models import Customer, CustomerExport, CustomerSettings, ExtraField
 
@@ -113,7 +114,7 @@ def customer_export(
     def rows() -> Iterator[list[Any]]:
         # The phone as its stored text: the field's converter would parse every number.
         plain = customers.annotate(phone_text=Cast("phone", output_field=CharField()))
-        for row in plain.values(*ROW_FIELDS).iterator(chunk_size=CHUNK):
+        for row in stream(plain.values(*ROW_FIELDS), chunk_size=CHUNK):
             yield [value(row) for _, value in columns]
 
     return [label for label, _ in columns], rows()

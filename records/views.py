@@ -23,6 +23,7 @@ from accounts import two_factor
 from accounts.network import client_ip
 from config.forms import show_service_errors
 from config.pagination import KeysetPaginator
+from config.streaming import stream
 from customers.models import Customer, CustomerSettings
 from customers.profile import tab_url
 from customers.switches import switched_on
@@ -144,10 +145,11 @@ def record_archive(request: HttpRequest, record_id) -> HttpResponse:
 def record_print(request: HttpRequest, record_id) -> HttpResponse:
     record = _record(record_id)
     settings = CustomerSettings.for_request(request)
-    entries = (
-        record.entries.for_display()
-        .in_journal_order(settings.record_sorting == settings.RecordSorting.NEWEST_FIRST)
-        .iterator(chunk_size=500)
+    entries = stream(
+        record.entries.for_display().in_journal_order(
+            settings.record_sorting == settings.RecordSorting.NEWEST_FIRST
+        ),
+        chunk_size=500,
     )
     services.record_access_log(
         action=Action.PRINT, record=record, by=request.user, address=client_ip(request)
