@@ -411,7 +411,9 @@ def erase_customer(
     request.reason = reason.strip() if request.records_kept_until else ""
     request.full_clean()
     counts = erase_customer_details(customer)
-    if request.records_kept_until is None:
+    # Invoices are bookkeeping, kept by law (bogføringsloven: five years): their customer
+    # stays as an erased identity beside them, as beside kept records.
+    if request.records_kept_until is None and not customer.invoices.exists():
         delete_customer(customer, counts)
     else:
         # The profile says so, and the customer form refuses to store anything again.

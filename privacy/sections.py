@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 
 from accounts.models import User
+from billing.models import Invoice, InvoiceLine, Payment, Sale, SaleLine
 from contacts.history import preference_events
 from contacts.models import (  # PreferenceChange: pghistory's event model of preferences
     ContactPerson,
@@ -268,6 +269,34 @@ def _earlier_exports(kind: str) -> Callable[[models.Model], list[dict[str, Any]]
     return read
 
 
+def _billing(customer: Customer) -> dict[str, Any]:
+    """What the customer bought and how it was invoiced and paid (four queries each)."""
+    sales = customer.sales.select_related("therapist", "debtor", "second_debtor")
+    invoices = customer.invoices.select_related("debtor", "credits")
+    return {
+        "sales": [
+            {
+                **_row(sale, exclude={"customer", "created_by"}),
+                "lines": [_row(line, exclude={"sale", "item"}) for line in sale.lines.all()],
+            }
+            for sale in sales.prefetch_related("lines").order_by("created", "id")
+        ],
+        "invoices": [
+            {
+                **_row(invoice, exclude={"customer", "created_by", "sale"}),
+                "lines": [
+                    _row(line, exclude={"invoice", "credits_line"}) for line in invoice.lines.all()
+                ],
+                "payments": [
+                    _row(payment, exclude={"invoice", "registered_by"})
+                    for payment in invoice.payments.all()
+                ],
+            }
+            for invoice in invoices.prefetch_related("lines", "payments").order_by("number")
+        ],
+    }
+
+
 def _erasure_requests(customer: Customer) -> list[dict[str, Any]]:
     """Erasure requests about the customer (a customer kept with records may still ask
     what is held: their identity, the records, and when these will be purged)."""
@@ -426,6 +455,12 @@ CUSTOMER = SubjectType(
             "Who opened or changed the records, when and why",
             (RecordAccess,),
             _record_access_log,
+        ),
+        Section(
+            "billing",
+            "Sales, invoices, credit notes and payments",
+            (Sale, SaleLine, Invoice, InvoiceLine, Payment),
+            _billing,
         ),
         Section(
             "earlier_exports",
