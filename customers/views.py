@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from config.crypto import DecryptionError
 from config.forms import show_service_errors
 from config.pagination import estimated_total
+from config.replica import reads_from_replica
 from config.spreadsheet import csv_response
 from customers import export, listing, profile, services, ssn_search
 from customers.forms import (
@@ -57,6 +58,7 @@ def _search_url(term: str, *, sort: str, settings: CustomerSettings) -> str:
 
 @sensitive_post_parameters("ssn", "q")
 @permission_required("customers.view_customer", raise_exception=True)
+@reads_from_replica
 def customer_list(request: HttpRequest) -> HttpResponse:
     """The list, searched by the `q` in the URL, or by a social security number's token.
 
@@ -309,6 +311,7 @@ def customer_make_own_debtor(request: HttpRequest, customer_id) -> HttpResponse:
 
 
 @permission_required("customers.export_customer", raise_exception=True)
+@reads_from_replica
 def customer_export(request: HttpRequest) -> HttpResponse:
     """The customers of the list's search (`q`, or an SSN's token `ssn`), or all, as a CSV
     download."""

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from config.forms import show_service_errors
 from config.pagination import KeysetPaginator
+from config.replica import reads_from_replica
 from debtors import services
 from debtors.forms import DebtorFilterForm, DebtorForm, DebtorGroupForm
 from debtors.models import Debtor, DebtorGroup
@@ -19,6 +20,7 @@ PAGE_SIZE = 50
 
 
 @permission_required("debtors.view_debtor", raise_exception=True)
+@reads_from_replica
 def debtor_list(request: HttpRequest) -> HttpResponse:
     filters = DebtorFilterForm(request.GET or None)
     debtors = Debtor.objects.for_list()

@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from config.http import local_url
 from config.pagination import KeysetPaginator
+from config.replica import reads_from_replica
 from config.spreadsheet import csv_response
 from contacts import services, transfer
 from contacts.forms import CategoryForm, ContactChoiceForm, ContactForm, ImportForm
@@ -75,6 +76,7 @@ def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
 
 @contacts_shown
 @permission_required("contacts.view_contactcategory", raise_exception=True)
+@reads_from_replica
 def directory(request: HttpRequest) -> HttpResponse:
     """The staff Contacts section: every category, with how many contacts it holds."""
     categories = ContactCategory.objects.order_by(Lower("name"))
@@ -114,6 +116,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
 
 @contacts_shown
 @permission_required("contacts.view_contactcategory", raise_exception=True)
+@reads_from_replica
 def category_detail(request: HttpRequest, category_id: int) -> HttpResponse:
     """The "Edit category" page: rename at the top, contacts below, the form for a new
     contact under them (the guide's "Create new contact"), delete at the bottom."""
@@ -266,6 +269,7 @@ def contact_customers(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @contacts_shown
 @permission_required(["customers.change_customer", "contacts.view_contact"], raise_exception=True)
+@reads_from_replica
 def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
     """Search the directory (htmx type-ahead) and put the chosen contact on the profile."""
     customer = get_object_or_404(Customer, id=customer_id)
@@ -323,6 +327,7 @@ def _export_contacts(category: ContactCategory):
 
 @contacts_shown
 @permission_required("contacts.view_contact", raise_exception=True)
+@reads_from_replica
 def category_export_csv(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
     filename = f"{slugify(category.name) or 'contacts'}.csv"
@@ -331,6 +336,7 @@ def category_export_csv(request: HttpRequest, category_id: int) -> HttpResponse:
 
 @contacts_shown
 @permission_required("contacts.view_contact", raise_exception=True)
+@reads_from_replica
 def category_export_vcard(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
     cards = "".join(transfer.vcards(_export_contacts(category), category))

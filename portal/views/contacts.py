@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from config.forms import show_service_errors
 from config.pagination import KeysetPaginator
+from config.replica import reads_from_replica
 from contacts.forms import ContactPersonForm
 from contacts.models import ContactPerson
 from contacts.services import contact_person_delete
@@ -41,12 +42,14 @@ def _page(request: HttpRequest, contacts):
 
 
 @portal_view()
+@reads_from_replica
 def contact_list(request: HttpRequest) -> HttpResponse:
     page = _page(request, _contacts(request))
     return render(request, "portal/contact_list.html", {"page": page})
 
 
 @portal_view()
+@reads_from_replica
 def contact_search(request: HttpRequest) -> HttpResponse:
     """Search Contacts: by name and status, submitted with Enter or the Search button."""
     searched = "q" in request.GET or "status" in request.GET

@@ -119,3 +119,23 @@ def test_the_standby_serves_marked_reads_and_the_primary_the_rest(paused_standby
     with reading_from_replica(pinned=True):
         assert Customer.objects.filter(last_name="Lagging").exists()
     assert Customer.objects.filter(last_name="Lagging").exists()
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+def test_the_customer_list_reads_the_standby_until_the_browser_writes(
+    paused_standby, client_for, receptionist
+):
+    from config.replica import PIN_COOKIE
+
+    CustomerFactory(first_name="Vera", last_name="Streamed")
+    _replayed("Streamed")
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute("SELECT pg_wal_replay_pause()")
+    CustomerFactory(first_name="Otto", last_name="Lagging")
+    client = client_for(receptionist)
+
+    assert "Streamed" in client.get("/customers/", {"q": "streamed"}).content.decode()
+    assert "Lagging" not in client.get("/customers/", {"q": "lagging"}).content.decode()
+    client.post("/customers/", {"q": "lagging"})  # any write pins the browser
+    assert PIN_COOKIE in client.cookies
+    assert "Lagging" in client.get("/customers/", {"q": "lagging"}).content.decode()
