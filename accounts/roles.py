@@ -49,6 +49,13 @@ ADMINISTRATOR_ONLY = (
     "customers.delete_customergroup",
     # The audit permission: reading who looked at which records.
     "records.view_recordaccess",
+    # The price list and where the invoice numbers start are set-up.
+    "billing.add_priceitem",
+    "billing.change_priceitem",
+    "billing.delete_priceitem",
+    "billing.add_invoicenumbering",
+    "billing.change_invoicenumbering",
+    "billing.delete_invoicenumbering",
 )
 
 ADMINISTRATOR = Role(
@@ -64,9 +71,10 @@ THERAPIST = Role(
 )
 RECEPTION = Role(
     name="Reception",
-    apps=("customers", "contacts", "debtors", "portal"),
+    apps=("customers", "contacts", "debtors", "portal", "billing"),
     excluded=ADMINISTRATOR_ONLY,
-    description="Customers, contacts, reservations, debtors and portal access; no records.",
+    description="Customers, contacts, reservations, debtors, sales and invoices, and portal "
+    "access; no records.",
 )
 ROLES: tuple[Role, ...] = (ADMINISTRATOR, THERAPIST, RECEPTION)
 

@@ -17,5 +17,6 @@ urlpatterns = [
     path("portal-access/", include("portal.staff_urls")),
     path("portal/", include("portal.urls")),
     path("privacy/", include("privacy.urls")),
+    path("billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
 ]

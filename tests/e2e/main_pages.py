@@ -2,9 +2,12 @@
 and small-screen tests: main_staff_pages() and main_portal_pages() return (name, path)."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
+from billing import services as billing
+from billing.models import Sale, SaleLine
 from customers.models import Calendar, Reservation
 from records import services as records
 from tests.factories import (
@@ -43,6 +46,16 @@ def main_staff_pages(by) -> list[tuple[str, str]]:
         start=start + timedelta(days=7),
         status=Reservation.Status.REQUESTED,
     )
+    sale = Sale.objects.create(customer=customer, debtor=debtor, created_by=by)
+    SaleLine.objects.create(
+        sale=sale,
+        position=1,
+        description="Physiotherapy, 60 min",
+        quantity=Decimal(1),
+        unit_price=Decimal("650.00"),
+        vat_rate=Decimal("0.00"),
+    )
+    (invoice,) = billing.sale_issue(sale=sale, by=by)
     profile = f"/customers/{customer.id}/"
     return [
         ("customer-list", "/customers/"),
@@ -74,6 +87,9 @@ def main_staff_pages(by) -> list[tuple[str, str]]:
         ("contact-edit", f"/contacts/{contact.pk}/edit/"),
         ("category-import", f"/contacts/categories/{contact.category_id}/import/"),
         ("sign-in-security", "/accounts/two-factor/"),
+        ("invoice-list", "/billing/invoices/"),
+        ("invoice", f"/billing/invoices/{invoice.pk}/"),
+        ("customer-invoices", f"{profile}?tab=invoices"),
     ]
 
 
