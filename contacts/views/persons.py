@@ -57,9 +57,13 @@ def person_create(request: HttpRequest, customer_id) -> HttpResponse:
         sms_enabled=settings.sms_enabled,
     )
     if request.method == "POST" and form.is_valid():
-        person = form.save()
-        messages.success(request, f"{person.name} added to {customer.name}'s contact persons.")
-        return _to_persons_tab(customer.id)
+        try:
+            person = services.contact_person_create(customer=customer, **form.person_input())
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.name} added to {customer.name}'s contact persons.")
+            return _to_persons_tab(customer.id)
     cancel_url = tab_url(customer.id, "persons")
     context = {"form": form, "customer": customer, "person": None, "cancel_url": cancel_url}
     return render(request, "contacts/person_form.html", context)
@@ -73,9 +77,13 @@ def person_edit(request: HttpRequest, person_id) -> HttpResponse:
         request.POST or None, instance=person, sms_enabled=settings.sms_enabled
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"{person.name} saved.")
-        return redirect("contacts:person", person.pk)
+        try:
+            services.contact_person_update(person=person, **form.person_input())
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.name} saved.")
+            return redirect("contacts:person", person.pk)
     cancel_url = reverse("contacts:person", args=[person.pk])
     context = {
         "form": form,
