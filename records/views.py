@@ -307,7 +307,10 @@ def _group_form(request: HttpRequest, group: RecordGroup) -> HttpResponse:
     form = RecordGroupForm(request.POST if request.method == "POST" else None, instance=group)
     if form.is_valid():
         created = group.pk is None
-        group = form.save()
+        if created:
+            group = services.record_group_create(**form.group_input())
+        else:
+            group = services.record_group_update(group=group, **form.group_input())
         messages.success(
             request, f"Record group “{group.name}” {'created' if created else 'saved'}."
         )
