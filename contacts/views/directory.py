@@ -1,4 +1,5 @@
-"""Staff pages of the contact directory and a customer's Contacts tab.
+"""Staff pages of the contact directory and of choosing contacts onto a customer (their
+Contacts tab itself is contacts.tab).
 
 They all exist only while "Show contacts" is on in Back-end › Customer (@contacts_shown):
 the setting switches the directory on for the clinic (shared/seeds/001_*, "See Contacts").
@@ -61,16 +62,6 @@ def _to_contacts_tab(customer: Customer) -> HttpResponse:
 
 
 contacts_shown = switched_on("show_contacts", "Contacts are switched off in Back-end › Customer.")
-
-
-def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
-    """The Contacts tab: the customer's chosen contacts, grouped by category."""
-    links = (
-        CustomerContact.objects.filter(customer=customer)
-        .select_related("contact__category")
-        .order_by(Lower("contact__category__name"), "contact__last_name", "contact__id")
-    )
-    return {"contact_links": links, "category_form": CategoryForm()}
 
 
 @contacts_shown

@@ -1,4 +1,5 @@
-"""Staff pages of a customer's contact persons: the Persons tab and its actions."""
+"""Staff pages of a customer's contact persons: the actions of the Persons tab (the tab
+itself is contacts.tab)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -8,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from config.forms import show_service_errors
-from config.pagination import KeysetPaginator
 from contacts import services
 from contacts.forms import ContactPersonForm, PrimaryConfirmForm
 from contacts.history import preference_history
@@ -16,8 +16,6 @@ from contacts.models import ContactPerson
 from customers.models import Customer, CustomerSettings
 from customers.profile import tab_url
 from customers.services import erased_refusal
-
-PERSONS_PER_PAGE = 25
 
 
 def _to_persons_tab(customer_id) -> HttpResponse:
@@ -28,20 +26,6 @@ def _get_person(person_id) -> ContactPerson:
     # portal_access and portal_user: the portal panel of the person's page reads them.
     persons = ContactPerson.objects.select_related("customer", "portal_access", "portal_user")
     return get_object_or_404(persons, pk=person_id)
-
-
-def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
-    """The Persons tab: the customer's contact persons, searchable by name and status."""
-    query = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    persons = customer.contact_persons.search(query).with_status(status).prefetch_related("phones")
-    # The primary contact first, then by name.
-    page = KeysetPaginator(
-        persons,
-        ordering=("-is_primary", "last_name", "first_name", "id"),
-        per_page=PERSONS_PER_PAGE,
-    ).page_for(request.GET)
-    return {"page": page, "person_query": query, "person_status": status}
 
 
 @permission_required("contacts.add_contactperson", raise_exception=True)
