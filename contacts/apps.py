@@ -7,8 +7,7 @@ class ContactsConfig(AppConfig):
     verbose_name = "Contacts"
 
     def ready(self) -> None:
-        from contacts.views import persons
-        from contacts.views.directory import customer_tab_context
+        from contacts import tab
         from customers.profile import (
             ProfileTab,
             register_deletion_consequence,
@@ -22,10 +21,8 @@ class ContactsConfig(AppConfig):
                 label="Persons",
                 template="contacts/person_tab.html",
                 order=10,
-                is_shown=lambda request, settings: request.user.has_perm(
-                    "contacts.view_contactperson"
-                ),
-                context=persons.customer_tab_context,
+                is_shown=tab.persons_shown,
+                context=tab.persons_context,
             )
         )
         register_deletion_consequence(_contact_persons)
@@ -37,10 +34,8 @@ class ContactsConfig(AppConfig):
                 label="Contacts",
                 template="contacts/customer_tab.html",
                 order=20,
-                is_shown=lambda request, settings: (
-                    settings.show_contacts and request.user.has_perm("contacts.view_contact")
-                ),
-                context=customer_tab_context,
+                is_shown=tab.contacts_shown,
+                context=tab.contacts_context,
             )
         )
         register_deletion_consequence(_chosen_contacts)

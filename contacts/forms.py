@@ -3,9 +3,9 @@
 from django import forms
 from phonenumber_field.formfields import SplitPhoneNumberField
 
-from accounts.models import login_name_taken
 from contacts.models import Contact, ContactCategory, ContactPerson, ContactPersonPhone
 from contacts.models.directory import CATEGORY_NAME_TAKEN, NO_EMAIL_OR_PHONE
+from contacts.services import PERSON_FIELDS, Phone, check_email_or_phone
 
 
 class CategoryForm(forms.ModelForm):
@@ -143,105 +143,65 @@ PhoneFormSet = forms.inlineformset_factory(
 
 
 class ContactPersonForm(forms.ModelForm):
-    """A contact person with their phone numbers (`.phones`, an inline formset).
+    """A contact person with their phone numbers (`.phones`, an inline formset): parsed
+    here, written by contacts.services (`contact_person_create` / `_update`) from
+    `person_input()`, which holds the rules across fields.
 
     Communication preferences follow the fields as they are filled: the page's script
     ticks them as the user types (and says so in `preferences_scripted`); a post without
-    the script gets the same default here, once, when a field is newly filled. The SMS
-    preference exists only while SMS is on in the back-end settings.
+    the script gets the same default from the service. The SMS preference exists only
+    while SMS is on in the back-end settings.
     """
 
     preferences_scripted = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = ContactPerson
-        fields = [
-            "title",
-            "first_name",
-            "last_name",
-            "description",
-            "email",
-            "address",
-            "postal_code",
-            "city",
-            "is_active",
-            "prefers_email",
-            "prefers_sms",
-            "prefers_letter",
-        ]
+        fields = list(PERSON_FIELDS)
 
     def __init__(self, *args, sms_enabled: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.sms_enabled = sms_enabled
         if not sms_enabled:
             del self.fields["prefers_sms"]
         self.phones = PhoneFormSet(self.data or None, instance=self.instance, prefix="phones")
-        # What was filled before this post, for the preference defaults. The saved
-        # phones are the formset's initial forms: no query of their own.
-        self._had = self._filled(
-            email=self.instance.email,
-            address=self.instance.address,
-            mobile=any(form.instance.kind == "mobile" for form in self.phones.initial_forms),
-        )
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"]
-        login = self.instance.portal_user_id
-        if login and not email:
-            raise forms.ValidationError(
-                "This person signs in to the customer portal with their email address. "
-                "Revoke their portal access before removing it."
-            )
-        if login and login_name_taken(email, except_user_id=login):
-            raise forms.ValidationError("Another portal login already uses this email address.")
-        return email
 
     @property
     def preference_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in PREFERENCE_SOURCES if name in self.fields]
 
-    @staticmethod
-    def _filled(*, email, address, mobile) -> dict[str, bool]:
-        return {
-            "prefers_email": bool(email),
-            "prefers_letter": bool(address),
-            "prefers_sms": bool(mobile),
-        }
-
     def clean(self):
         cleaned = super().clean()
-        # Checked with every other field, so one submit shows all that is wrong. A phone
-        # number with an error of its own is reported there, not as "no number".
-        if (
-            "email" not in self._errors
-            and not cleaned.get("email")
-            and self.phones.is_valid()
-            and not self.phones.numbers()
-        ):
-            self.add_error("email", "Enter an email address or at least one phone number.")
+        # The rule is the service's; asked here too, so one submit shows all that is wrong.
+        # A phone number with an error of its own is reported there, not as "no number".
+        if "email" not in self._errors and self.phones.is_valid():
+            try:
+                check_email_or_phone(email=cleaned.get("email", ""), phones=self.phone_list())
+            except forms.ValidationError as error:
+                self.add_error(None, error)
         return cleaned
+
+    def validate_constraints(self) -> None:
+        # The model's constraints across fields (a portal login keeps its email) are
+        # checked by the service, which says what to do instead.
+        pass
 
     def is_valid(self) -> bool:
         phones_valid = self.phones.is_valid()
-        if not (super().is_valid() and phones_valid):
-            return False
-        numbers = self.phones.numbers()
-        if not self.cleaned_data.get("preferences_scripted"):
-            has = self._filled(
-                email=self.cleaned_data.get("email"),
-                address=self.cleaned_data.get("address"),
-                mobile=any(kind == "mobile" for kind, _ in numbers),
-            )
-            for preference in self.fields.keys() & PREFERENCE_SOURCES.keys():
-                if has[preference] and not self._had[preference]:
-                    setattr(self.instance, preference, True)
-        return True
+        return super().is_valid() and phones_valid
 
-    def save(self, commit: bool = True) -> ContactPerson:
-        person = super().save(commit=commit)
-        if commit:
-            self.phones.instance = person
-            self.phones.save()
-        return person
+    def phone_list(self) -> list[Phone]:
+        return [Phone(kind, number) for kind, number in self.phones.numbers()]
+
+    def person_input(self) -> dict:
+        """The keyword arguments of contact_person_create / _update, from a valid form."""
+        fields = {name: self.cleaned_data[name] for name in PERSON_FIELDS if name in self.fields}
+        return {
+            "fields": fields,
+            "phones": self.phone_list(),
+            "preferences_scripted": self.cleaned_data.get("preferences_scripted", False),
+            "sms_enabled": self.sms_enabled,
+        }
 
 
 class PrimaryConfirmForm(forms.Form):

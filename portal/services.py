@@ -15,9 +15,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from accounts.models import User, login_name_taken
+from accounts.models import User
 from config.tasks import enqueue_on_commit
 from contacts.models import ContactPerson
+from contacts.services import check_login_email
 from portal import tasks
 from portal.models import Permission, PortalAccess
 from portal.tokens import invitation_tokens
@@ -80,11 +81,15 @@ def portal_access_update(
 
 def _grant(*, person: ContactPerson, values: dict[str, bool], by: User) -> None:
     if not person.email:
-        raise ValidationError({"email": "Portal access needs an email address to sign in with."})
-    if login_name_taken(person.email, except_user_id=person.portal_user_id):
         raise ValidationError(
-            {"email": "Another portal login already uses this email address; each needs its own."}
+            {
+                "email": ValidationError(
+                    _("Portal access needs an email address to sign in with."),
+                    code="login_needs_email",
+                )
+            }
         )
+    check_login_email(email=person.email, portal_user_id=person.portal_user_id)
     user = User(
         kind=User.Kind.PORTAL,
         username=person.email.lower(),

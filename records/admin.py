@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 
 from config.admin import ReadOnlyAdmin
+from records import services
 from records.forms import RecordGroupForm
 from records.models import RecordAccess, RecordGroup
 
@@ -22,6 +23,15 @@ class RecordGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "is_active", "rich_text"]
     list_filter = ["is_active"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Through the service, which sanitises the template; the admin goes on with `obj`.
+        if change:
+            services.record_group_update(group=obj, **form.group_input())
+        else:
+            obj.pk = services.record_group_create(**form.group_input()).pk
+            obj._state.adding = False
+            obj.refresh_from_db()
 
 
 @admin.register(RecordAccess)

@@ -56,7 +56,8 @@ class EntryForm(forms.Form):
 
 
 class RecordGroupForm(forms.ModelForm):
-    """The staff page and the admin both use this form, so a template is sanitised on
+    """A record group's name, template and status, parsed for the staff page and the
+    admin; records.services (record_group_create / _update) sanitises the template on
     whichever path it is saved."""
 
     class Meta:
@@ -73,10 +74,6 @@ class RecordGroupForm(forms.ModelForm):
         self.fields["template"] = body_field(rich=self.rich, label="Template", required=False)
         self.fields["template"].help_text = self._meta.help_texts["template"]
 
-    def clean_template(self) -> str:
-        template = self.cleaned_data["template"]
-        return rich_text.clean(template) if self.rich else template
-
-    def save(self, commit: bool = True) -> RecordGroup:
-        self.instance.rich_text = self.rich
-        return super().save(commit)
+    def group_input(self) -> dict:
+        """The keyword arguments of record_group_create / _update, from a valid form."""
+        return {name: self.cleaned_data[name] for name in ("name", "template", "is_active")}

@@ -262,3 +262,31 @@ def entry_delete(*, entry: Entry, by: User, address: str | None = None) -> None:
     )
     entry.versions.all().delete()
     entry.delete()
+
+
+def _record_group_write(
+    group: RecordGroup, *, name: str, template: str, is_active: bool
+) -> RecordGroup:
+    # Rich or not is decided when the template is written (the Editor setting; rich text
+    # stays rich), and a rich template is stored sanitised, whichever page saved it.
+    group.rich_text = rich_text.writes_rich(group.rich_text)
+    group.name = name
+    group.template = _body_as_stored(template, group.rich_text)
+    group.is_active = is_active
+    group.full_clean()
+    group.save()
+    return group
+
+
+@transaction.atomic
+def record_group_create(*, name: str, template: str = "", is_active: bool = True) -> RecordGroup:
+    """A new record group (a named template for entries)."""
+    return _record_group_write(RecordGroup(), name=name, template=template, is_active=is_active)
+
+
+@transaction.atomic
+def record_group_update(
+    *, group: RecordGroup, name: str, template: str, is_active: bool
+) -> RecordGroup:
+    """Change a record group's name, template or whether it is offered for new entries."""
+    return _record_group_write(group, name=name, template=template, is_active=is_active)

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from accounts import two_factor
@@ -51,10 +52,11 @@ def _editor_csp() -> dict[str, list[str]]:
 
 
 def _render_form(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    response = render(request, template, context)
     if context["form"].rich:
-        response._csp_config = _editor_csp()  # what django.views.decorators.csp sets
-    return response
+        # Django's per-view override, applied here because only a form in the editor's
+        # format needs it (the policy is read from settings when the page is drawn).
+        return csp_override(_editor_csp())(render)(request, template, context)
+    return render(request, template, context)
 
 
 records_addon = switched_on("records_addon_enabled", "The records add-on is switched off.")
@@ -309,7 +311,10 @@ def _group_form(request: HttpRequest, group: RecordGroup) -> HttpResponse:
     form = RecordGroupForm(request.POST if request.method == "POST" else None, instance=group)
     if form.is_valid():
         created = group.pk is None
-        group = form.save()
+        if created:
+            group = services.record_group_create(**form.group_input())
+        else:
+            group = services.record_group_update(group=group, **form.group_input())
         messages.success(
             request, f"Record group “{group.name}” {'created' if created else 'saved'}."
         )

@@ -1,4 +1,5 @@
-"""Staff pages of a customer's contact persons: the Persons tab and its actions."""
+"""Staff pages of a customer's contact persons: the actions of the Persons tab (the tab
+itself is contacts.tab)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -8,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from config.forms import show_service_errors
-from config.pagination import KeysetPaginator
 from contacts import services
 from contacts.forms import ContactPersonForm, PrimaryConfirmForm
 from contacts.history import preference_history
@@ -16,8 +16,6 @@ from contacts.models import ContactPerson
 from customers.models import Customer, CustomerSettings
 from customers.profile import tab_url
 from customers.services import erased_refusal
-
-PERSONS_PER_PAGE = 25
 
 
 def _to_persons_tab(customer_id) -> HttpResponse:
@@ -28,20 +26,6 @@ def _get_person(person_id) -> ContactPerson:
     # portal_access and portal_user: the portal panel of the person's page reads them.
     persons = ContactPerson.objects.select_related("customer", "portal_access", "portal_user")
     return get_object_or_404(persons, pk=person_id)
-
-
-def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
-    """The Persons tab: the customer's contact persons, searchable by name and status."""
-    query = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    persons = customer.contact_persons.search(query).with_status(status).prefetch_related("phones")
-    # The primary contact first, then by name.
-    page = KeysetPaginator(
-        persons,
-        ordering=("-is_primary", "last_name", "first_name", "id"),
-        per_page=PERSONS_PER_PAGE,
-    ).page_for(request.GET)
-    return {"page": page, "person_query": query, "person_status": status}
 
 
 @permission_required("contacts.add_contactperson", raise_exception=True)
@@ -57,9 +41,13 @@ def person_create(request: HttpRequest, customer_id) -> HttpResponse:
         sms_enabled=settings.sms_enabled,
     )
     if request.method == "POST" and form.is_valid():
-        person = form.save()
-        messages.success(request, f"{person.name} added to {customer.name}'s contact persons.")
-        return _to_persons_tab(customer.id)
+        try:
+            person = services.contact_person_create(customer=customer, **form.person_input())
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.name} added to {customer.name}'s contact persons.")
+            return _to_persons_tab(customer.id)
     cancel_url = tab_url(customer.id, "persons")
     context = {"form": form, "customer": customer, "person": None, "cancel_url": cancel_url}
     return render(request, "contacts/person_form.html", context)
@@ -73,9 +61,13 @@ def person_edit(request: HttpRequest, person_id) -> HttpResponse:
         request.POST or None, instance=person, sms_enabled=settings.sms_enabled
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"{person.name} saved.")
-        return redirect("contacts:person", person.pk)
+        try:
+            services.contact_person_update(person=person, **form.person_input())
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.name} saved.")
+            return redirect("contacts:person", person.pk)
     cancel_url = reverse("contacts:person", args=[person.pk])
     context = {
         "form": form,

@@ -17,7 +17,11 @@ from config.pagination import KeysetPaginator
 from config.replica import reads_from_replica
 from contacts.forms import ContactPersonForm
 from contacts.models import ContactPerson
-from contacts.services import contact_person_delete
+from contacts.services import (
+    contact_person_create,
+    contact_person_delete,
+    contact_person_update,
+)
 from customers.models import CustomerSettings
 from portal.access import portal_contact_or_404, portal_view
 from portal.forms import PortalPermissionsForm
@@ -86,12 +90,17 @@ def _permissions_form(request: HttpRequest, person: ContactPerson):
     )
 
 
-def _save_contact(request: HttpRequest, form, permissions_form) -> str | None:
+def _save_contact(
+    request: HttpRequest, person: ContactPerson, form, permissions_form
+) -> str | None:
     """Save the contact and, when the user may, their portal access, all or nothing.
     Returns the message about portal access, or None when a service refused."""
     try:
         with transaction.atomic():
-            person = form.save()
+            if person._state.adding:
+                person = contact_person_create(customer=person.customer, **form.person_input())
+            else:
+                person = contact_person_update(person=person, **form.person_input())
             note = ""
             if request.portal_access.may_change_permissions_of(person):
                 note = portal_access_update(
@@ -111,7 +120,7 @@ def _contact_form_page(request, *, person: ContactPerson, form, default_back: st
     permissions_form = _permissions_form(request, person)
     back = _back(request, default_back)
     if request.method == "POST" and form.is_valid() and permissions_form.is_valid():
-        note = _save_contact(request, form, permissions_form)
+        note = _save_contact(request, person, form, permissions_form)
         if note is not None:
             messages.success(request, " ".join(filter(None, [f"{person.name} saved.", note])))
             return redirect(back)

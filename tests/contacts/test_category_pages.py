@@ -129,7 +129,7 @@ def test_every_page_of_a_category_costs_the_same_few_queries(
 
 
 def test_the_customers_of_a_contact_page_by_name(client, three_per_page, monkeypatch):
-    monkeypatch.setattr("contacts.views.directory.CUSTOMERS_PER_PAGE", 2)
+    monkeypatch.setattr("contacts.views.directory_contacts.CUSTOMERS_PER_PAGE", 2)
     contact = ContactFactory(last_name="Holm")
     for name in ("Dahl", "Berg", "Eng", "Aagaard", "Carlsen"):
         CustomerContactFactory(

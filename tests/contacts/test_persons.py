@@ -310,7 +310,7 @@ def test_without_script_a_mobile_number_already_saved_does_not_tick_sms_again(
 def test_persons_tab_pages_keep_the_primary_contact_first_and_the_search(
     client, monkeypatch, django_assert_max_num_queries
 ):
-    monkeypatch.setattr("contacts.views.persons.PERSONS_PER_PAGE", 2)
+    monkeypatch.setattr("contacts.tab.PERSONS_PER_PAGE", 2)
     customer = CustomerFactory()
     for surname in ("Dahl", "Berg", "Eng", "Carlsen"):
         ContactPersonFactory(customer=customer, first_name="Kim", last_name=surname)

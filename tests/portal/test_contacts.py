@@ -2,10 +2,13 @@
 rules on permissions (only Admin access grants, nobody grants more than they hold, nobody
 deletes themselves)."""
 
+from datetime import date
+
 import pytest
 from django.core import mail
 
 from contacts.models import ContactPerson
+from customers.models import Customer
 from portal.models import Permission, PortalAccess
 from tests.contacts.person_data import person_form_data
 from tests.factories import ContactPersonFactory, ContactPersonPhoneFactory, portal_contact
@@ -281,3 +284,14 @@ def test_changing_an_email_to_another_logins_address_is_refused(
     assert "Another portal login already uses this email address" in response.content.decode()
     portal_limited.refresh_from_db()
     assert portal_limited.email == "lis@nordlys.example"
+
+
+def test_no_contact_can_be_added_for_an_erased_customer(client_for, portal_admin):
+    Customer.objects.filter(pk=portal_admin.customer_id).update(erased_on=date(2026, 1, 5))
+    data = person_form_data(first_name="Nina", last_name="New", email="nina@nordlys.example")
+    response = _client(client_for, portal_admin).post("/portal/contacts/new/", data)
+    assert response.status_code == 200
+    assert [error.code for error in response.context["form"].non_field_errors().as_data()] == [
+        "erased"
+    ]
+    assert not ContactPerson.objects.filter(last_name="New").exists()

@@ -2,9 +2,11 @@
 whichever path it is saved (staff page or admin); inactive groups not offered."""
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
-from records.admin import RecordGroupAdminForm
+from records import services
+from records.admin import RecordGroupAdmin, RecordGroupAdminForm
 from records.models import RecordGroup
 from tests.factories import login_with_second_factor
 
@@ -34,7 +36,9 @@ def test_the_admin_sanitises_too(customer_settings):
         {"name": "Admin made", "template": '<p onclick="x()">Hi</p>', "is_active": "on"}
     )
     assert form.is_valid(), form.errors
-    assert form.save().template == "<p>Hi</p>"
+    group = form.save(commit=False)
+    RecordGroupAdmin(RecordGroup, admin.site).save_model(None, group, form, change=False)
+    assert RecordGroup.objects.get(pk=group.pk).template == "<p>Hi</p>"
 
 
 def test_a_plain_template_is_kept_as_written(therapist_client, customer_settings):
@@ -81,3 +85,13 @@ def test_staff_without_the_permission_cannot_keep_groups(client, receptionist):
     assert client.get(reverse("records:groups")).status_code == 403
     assert client.post(reverse("records:group_create"), {"name": "x"}).status_code == 403
     assert not RecordGroup.objects.exists()
+
+
+def test_the_service_sanitises_a_rich_template_whoever_calls_it(customer_settings):
+    customer_settings(record_editor_enabled=True)
+    group = services.record_group_create(name="Script", template="<p>Hi</p><script>x()</script>")
+    assert RecordGroup.objects.get(pk=group.pk).template == "<p>Hi</p>"
+    services.record_group_update(
+        group=group, name="Script", template='<p onclick="x()">Yo</p>', is_active=True
+    )
+    assert RecordGroup.objects.get(pk=group.pk).template == "<p>Yo</p>"
