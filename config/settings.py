@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "records",
     "portal",
     "privacy",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 """Load demo data for `make run`: a staff user of each role, a portal user, a few customers.
 
-It lives in the portal app because portal is the one app allowed to import all the others
-(DESIGN.md, dependency direction), and demo data spans them all. Running it again changes
+It lives in the `demo` app, which sits on top of every other app (DESIGN.md, dependency
+direction) since demo data spans them all, and nothing imports it. Running it again changes
 nothing but resetting the demo users' password to the one printed.
 """
 
