@@ -8,7 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
 from accounts.middleware import PORTAL_PREFIX
-from accounts.views import LimitedPasswordResetView
+from accounts.views.password_reset import LimitedPasswordResetView
 from config.http import local_url
 from portal import tasks
 from portal.forms import PortalAuthenticationForm, PortalPasswordResetForm
