@@ -129,7 +129,7 @@ class EmbeddedServer:
 
     def _start(self) -> None:
         if self.run_as:
-            self._prepare_for_system_user()
+            self._prepare_for_system_user(self.run_as)
         if not (self.pgdata / "PG_VERSION").exists():
             self._initdb()
         # Unix socket in the data directory only; no TCP listener.
@@ -146,16 +146,16 @@ class EmbeddedServer:
         # Unicode case mapping (UPPER('ø') = 'Ø') the same on every operating system.
         self._run([*initdb, "--locale-provider=builtin", "--builtin-locale=C.UTF-8"])
 
-    def _prepare_for_system_user(self) -> None:
+    def _prepare_for_system_user(self, user: str) -> None:
         import pwd
 
         self.pgdata.mkdir(exist_ok=True)
-        utils.ensure_user_exists(self.run_as)
+        utils.ensure_user_exists(user)
         # The system user must reach the binaries and the data directory.
         utils.ensure_prefix_permissions(self.pgdata)
         utils.ensure_prefix_permissions(POSTGRES_BIN_PATH)
         self.log_file.touch()
-        account = pwd.getpwnam(self.run_as)
+        account = pwd.getpwnam(user)
         for path in (self.pgdata, self.log_file):
             os.chown(path, account.pw_uid, account.pw_gid)
 

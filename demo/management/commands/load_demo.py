@@ -6,6 +6,7 @@ nothing but resetting the demo users' password to the one printed.
 """
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -120,7 +121,8 @@ class Command(BaseCommand):
             name = {"first_name": first, "last_name": last, "company_name": company}
             if Customer.objects.filter(**name).exists():
                 continue
-            fields = {"kind": kind, "email": email, "phone": phone, "city": city, **name}
+            fields: dict[str, Any] = {"kind": kind, "email": email, "phone": phone}
+            fields |= {"city": city, **name}
             fields |= {"date_of_birth": born, "group": groups[group]}
             customer_create(change=CustomerChange(fields=fields))
 
