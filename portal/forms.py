@@ -81,7 +81,8 @@ class PortalPermissionsForm(forms.Form):
         initial = {"login": access is not None}
         granted = access.granted_permissions if access else frozenset()
         initial.update({p: p in granted for p in Permission.values})
-        super().__init__(*args, initial=initial, **kwargs)
+        # Callers give data (and files) by position, never initial.
+        super().__init__(*args, initial=initial, **kwargs)  # type: ignore[misc]
         for permission in Permission:
             self.fields[permission.value] = forms.BooleanField(
                 label=permission.label,

@@ -24,12 +24,13 @@ def send_invitation(person_id: str, requested_at: str, site_url: str, attempt: i
 
     access = (
         PortalAccess.objects.select_related("person__customer", "person__portal_user")
-        .filter(person_id=person_id)
+        # A task's arguments are JSON: the person's UUID comes as its text.
+        .filter(person_id=person_id)  # type: ignore[misc]
         .first()
     )
     asked = datetime.fromisoformat(requested_at)
-    user = access and access.person.portal_user
-    if user is None:
+    user = access.person.portal_user if access else None
+    if access is None or user is None:
         return "not needed"
     if access.invited is not None and access.invited >= asked:
         return "already sent"

@@ -8,7 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
 from accounts.middleware import PORTAL_PREFIX
-from accounts.views import LimitedPasswordResetView
+from accounts.views.password_reset import LimitedPasswordResetView
 from config.http import local_url
 from portal import tasks
 from portal.forms import PortalAuthenticationForm, PortalPasswordResetForm
@@ -18,8 +18,8 @@ from portal.tokens import invitation_tokens, reset_tokens
 
 def portal_path(url: str, request) -> str | None:
     """`url` if it is a page of this portal on this site, else None."""
-    url = local_url(request, url)
-    return url if url and url.startswith(PORTAL_PREFIX) else None
+    local = local_url(request, url)
+    return local if local and local.startswith(PORTAL_PREFIX) else None
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -33,9 +33,9 @@ class PortalLoginView(auth_views.LoginView):
             return redirect("portal:home")
         return super().dispatch(request, *args, **kwargs)
 
-    def get_redirect_url(self) -> str:
+    def get_redirect_url(self, request=None) -> str:
         # Only portal pages: after a portal sign-in every staff page answers 403.
-        return portal_path(super().get_redirect_url(), self.request) or ""
+        return portal_path(super().get_redirect_url(request), self.request) or ""
 
 
 class PortalSetPasswordView(auth_views.PasswordResetConfirmView):

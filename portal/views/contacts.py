@@ -8,7 +8,7 @@ PortalAccess (may_edit, may_delete, may_change_permissions_of), never decided he
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -23,7 +23,7 @@ from contacts.services import (
     contact_person_update,
 )
 from customers.models import CustomerSettings
-from portal.access import portal_contact_or_404, portal_view
+from portal.access import PortalHttpRequest, portal_contact_or_404, portal_view
 from portal.forms import PortalPermissionsForm
 from portal.services import portal_access_update
 from portal.views import site_url
@@ -34,27 +34,27 @@ CONTACTS_PER_PAGE = 25
 CONTACTS_ORDER = ("last_name", "first_name", "id")
 
 
-def _contacts(request: HttpRequest):
+def _contacts(request: PortalHttpRequest):
     return request.portal_customer.contact_persons.select_related("portal_access").prefetch_related(
         "phones"
     )
 
 
-def _page(request: HttpRequest, contacts):
+def _page(request: PortalHttpRequest, contacts):
     paginator = KeysetPaginator(contacts, ordering=CONTACTS_ORDER, per_page=CONTACTS_PER_PAGE)
     return paginator.page_for(request.GET)
 
 
 @portal_view()
 @reads_from_replica
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: PortalHttpRequest) -> HttpResponse:
     page = _page(request, _contacts(request))
     return render(request, "portal/contact_list.html", {"page": page})
 
 
 @portal_view()
 @reads_from_replica
-def contact_search(request: HttpRequest) -> HttpResponse:
+def contact_search(request: PortalHttpRequest) -> HttpResponse:
     """Search Contacts: by name and status, submitted with Enter or the Search button."""
     searched = "q" in request.GET or "status" in request.GET
     query = request.GET.get("q", "").strip()
@@ -68,18 +68,18 @@ def contact_search(request: HttpRequest) -> HttpResponse:
 
 
 @portal_view()
-def contact_detail(request: HttpRequest, person_id) -> HttpResponse:
+def contact_detail(request: PortalHttpRequest, person_id) -> HttpResponse:
     person = portal_contact_or_404(request, person_id)
     context = {"person": person, "phones": person.phones.all()}
     return render(request, "portal/contact_detail.html", context)
 
 
-def _back(request: HttpRequest, default: str) -> str:
+def _back(request: PortalHttpRequest, default: str) -> str:
     """Where Save and Cancel return to: the page the user came from, if a portal page."""
     return portal_path(request.POST.get("next") or request.GET.get("next", ""), request) or default
 
 
-def _permissions_form(request: HttpRequest, person: ContactPerson):
+def _permissions_form(request: PortalHttpRequest, person: ContactPerson):
     """The portal permissions of `person`, changeable only by a portal admin (not their own)."""
     access = request.portal_access
     return PortalPermissionsForm(
@@ -91,7 +91,7 @@ def _permissions_form(request: HttpRequest, person: ContactPerson):
 
 
 def _save_contact(
-    request: HttpRequest, person: ContactPerson, form, permissions_form
+    request: PortalHttpRequest, person: ContactPerson, form, permissions_form
 ) -> str | None:
     """Save the contact and, when the user may, their portal access, all or nothing.
     Returns the message about portal access, or None when a service refused."""
@@ -135,7 +135,7 @@ def _contact_form_page(request, *, person: ContactPerson, form, default_back: st
 
 
 @portal_view()
-def contact_create(request: HttpRequest) -> HttpResponse:
+def contact_create(request: PortalHttpRequest) -> HttpResponse:
     if not request.portal_access.may_add_contacts():
         raise PermissionDenied("Your portal permissions do not include adding contacts.")
     person = ContactPerson(customer=request.portal_customer)
@@ -148,7 +148,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 
 
 @portal_view()
-def contact_edit(request: HttpRequest, person_id) -> HttpResponse:
+def contact_edit(request: PortalHttpRequest, person_id) -> HttpResponse:
     person = portal_contact_or_404(request, person_id)
     if not request.portal_access.may_edit(person):
         raise PermissionDenied("Your portal permissions do not include editing this contact.")
@@ -162,7 +162,7 @@ def contact_edit(request: HttpRequest, person_id) -> HttpResponse:
 
 
 @portal_view()
-def contact_delete(request: HttpRequest, person_id) -> HttpResponse:
+def contact_delete(request: PortalHttpRequest, person_id) -> HttpResponse:
     """Confirm Delete: a pop-up on the list; this page when the pop-up cannot open."""
     person = portal_contact_or_404(request, person_id)
     if not request.portal_access.may_delete(person):
@@ -174,5 +174,5 @@ def contact_delete(request: HttpRequest, person_id) -> HttpResponse:
     return render(request, "portal/contact_confirm_delete.html", {"person": person})
 
 
-def _sms_enabled(request: HttpRequest) -> bool:
+def _sms_enabled(request: PortalHttpRequest) -> bool:
     return CustomerSettings.for_request(request).sms_enabled

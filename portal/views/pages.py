@@ -3,14 +3,14 @@ Request appointment."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from config.forms import show_service_errors
 from config.pagination import KeysetPaginator
 from customers.models import CustomerSettings
 from customers.reservations import reservation_request
-from portal.access import portal_view
+from portal.access import PortalHttpRequest, portal_view
 from portal.forms import AppointmentRequestForm
 from portal.models import Permission
 
@@ -18,12 +18,12 @@ RESERVATIONS_PER_PAGE = 25
 
 
 @portal_view()
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: PortalHttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
 
 
 @portal_view(Permission.BILLING)
-def billing(request: HttpRequest) -> HttpResponse:
+def billing(request: PortalHttpRequest) -> HttpResponse:
     """Who pays for the customer, read-only."""
     customer = request.portal_customer
     settings = CustomerSettings.for_request(request)
@@ -34,7 +34,7 @@ def billing(request: HttpRequest) -> HttpResponse:
 
 
 @portal_view(Permission.REPORTS)
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: PortalHttpRequest) -> HttpResponse:
     """The customer's reservations: upcoming (soonest first) or past (latest first)."""
     when = "past" if request.GET.get("when") == "past" else "upcoming"
     reservations = request.portal_customer.reservations.select_related("calendar")
@@ -49,7 +49,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 
 @portal_view(Permission.WORK_ORDER)
-def appointment_request(request: HttpRequest) -> HttpResponse:
+def appointment_request(request: PortalHttpRequest) -> HttpResponse:
     form = AppointmentRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

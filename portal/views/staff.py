@@ -7,13 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.ratelimits import INVITE_LIMITED, invitation_limited
 from config.forms import show_service_errors
+from config.http import AuthenticatedHttpRequest
 from contacts.models import ContactPerson
 from portal import services
 from portal.forms import PortalPermissionsForm
@@ -27,7 +28,7 @@ def _get_person(person_id) -> ContactPerson:
 
 
 @permission_required("portal.change_portalaccess", raise_exception=True)
-def access_edit(request: HttpRequest, person_id) -> HttpResponse:
+def access_edit(request: AuthenticatedHttpRequest, person_id) -> HttpResponse:
     """Grant portal access with permissions (sending the invitation), or change them."""
     person = _get_person(person_id)
     access = getattr(person, "portal_access", None)
@@ -60,7 +61,7 @@ def access_edit(request: HttpRequest, person_id) -> HttpResponse:
 
 @require_POST
 @permission_required("portal.change_portalaccess", raise_exception=True)
-def access_invite(request: HttpRequest, person_id) -> HttpResponse:
+def access_invite(request: AuthenticatedHttpRequest, person_id) -> HttpResponse:
     person = _get_person(person_id)
     if not hasattr(person, "portal_access"):
         messages.error(request, f"{person.name} has no portal access to invite to.")
@@ -70,13 +71,14 @@ def access_invite(request: HttpRequest, person_id) -> HttpResponse:
         services.portal_invitation_send(person=person, site_url=site_url(request))
         messages.success(
             request,
-            _("A new invitation is on its way to %(email)s.") % {"email": person.portal_user.email},
+            # Portal access always comes with a portal login (portal.services grants both).
+            _("A new invitation is on its way to %(email)s.") % {"email": person.portal_user.email},  # type: ignore[union-attr]
         )
     return redirect("contacts:person", person.pk)
 
 
 @permission_required("portal.delete_portalaccess", raise_exception=True)
-def access_revoke(request: HttpRequest, person_id) -> HttpResponse:
+def access_revoke(request: AuthenticatedHttpRequest, person_id) -> HttpResponse:
     person = _get_person(person_id)
     if not hasattr(person, "portal_access"):
         return redirect("contacts:person", person.pk)

@@ -1,22 +1,12 @@
-"""Staff sign-in and sign-out, password reset, and the page shown while a login is
-throttled."""
+"""Password reset by e-mail: staff's pages, and the throttled reset page the portal's builds
+on."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from accounts import ratelimits, tasks
-from accounts.forms import StaffAuthenticationForm, StaffPasswordResetForm
-from accounts.middleware import PORTAL_PREFIX
-
-
-class StaffLoginView(auth_views.LoginView):
-    form_class = StaffAuthenticationForm
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
+from accounts.forms import StaffPasswordResetForm
 
 
 class LimitedPasswordResetView(auth_views.PasswordResetView):
@@ -56,17 +46,3 @@ class StaffPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         messages.success(self.request, "Your password is changed. Sign in with it.")
         return response
-
-
-def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
-    """What django-axes answers once a username has failed too often from one address."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    # The portal's login page is throttled the same way and answers with its own page.
-    # (accounts cannot import portal: its form is the portal login template's to label.)
-    portal = request.path.startswith(PORTAL_PREFIX)
-    template = "portal/login.html" if portal else "accounts/login.html"
-    form = StaffAuthenticationForm(request, initial={"username": request.POST.get("username")})
-    if portal:
-        form.fields["username"].label = "Email address"
-    context = {"form": form, "locked_out_minutes": minutes}
-    return render(request, template, context, status=429)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts import two_factor
 from accounts.forms import SecondFactorForm
 from accounts.models import SecuritySettings
-from config.http import local_url
+from config.http import AuthenticatedHttpRequest, local_url
 
 # The one-time display of new backup codes, between the POST that made them and the page.
 NEW_CODES = "kartotek_new_backup_codes"
@@ -23,7 +23,7 @@ def _next_url(request: HttpRequest, default: str = "home") -> str:
 
 
 @login_required
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """After the password: a code from the authenticator app (or a backup code)."""
     user = request.user
     if user.is_verified():
@@ -40,7 +40,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Scan the QR code, type the first code: the authenticator is set up."""
     user = request.user
     if two_factor.has_authenticator(user) and not user.is_verified():
@@ -69,7 +69,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's own sign-in security: authenticator on or off, backup codes left."""
     return render(
         request,
@@ -83,7 +83,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def backup_codes(request: HttpRequest) -> HttpResponse:
+def backup_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New backup codes: shown once, right after they were made."""
     if request.method == "POST":
         if not request.user.is_verified():
@@ -103,7 +103,7 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def turn_off(request: HttpRequest) -> HttpResponse:
+def turn_off(request: AuthenticatedHttpRequest) -> HttpResponse:
     if SecuritySettings.load().require_two_factor:
         messages.error(request, "Two-factor sign-in is required for all staff here.")
     elif not request.user.is_verified():

@@ -1,0 +1,2 @@
+"""Staff sign-in (login), password reset (password_reset) and the second factor
+(two_factor)."""
