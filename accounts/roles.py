@@ -56,6 +56,8 @@ ADMINISTRATOR_ONLY = (
     "billing.add_invoicenumbering",
     "billing.change_invoicenumbering",
     "billing.delete_invoicenumbering",
+    # Selling below or above the price list.
+    "billing.change_price",
 )
 
 ADMINISTRATOR = Role(

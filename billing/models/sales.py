@@ -124,6 +124,7 @@ class SaleLine(models.Model):
 
     class Meta:
         ordering = ["sale", "position"]
+        permissions = [("change_price", "Can change the price of a line at the cash register")]
         constraints = [
             models.UniqueConstraint(fields=["sale", "position"], name="saleline_position_unique"),
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="saleline_quantity_ok"),

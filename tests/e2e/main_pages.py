@@ -56,6 +56,15 @@ def main_staff_pages(by) -> list[tuple[str, str]]:
         vat_rate=Decimal("0.00"),
     )
     (invoice,) = billing.sale_issue(sale=sale, by=by)
+    draft = Sale.objects.create(customer=customer, debtor=debtor, created_by=by)
+    SaleLine.objects.create(
+        sale=draft,
+        position=1,
+        description="Back care, 30 min",
+        quantity=Decimal(2),
+        unit_price=Decimal("400.00"),
+        vat_rate=Decimal("0.00"),
+    )
     profile = f"/customers/{customer.id}/"
     return [
         ("customer-list", "/customers/"),
@@ -90,6 +99,7 @@ def main_staff_pages(by) -> list[tuple[str, str]]:
         ("invoice-list", "/billing/invoices/"),
         ("invoice", f"/billing/invoices/{invoice.pk}/"),
         ("customer-invoices", f"{profile}?tab=invoices"),
+        ("sale", f"/billing/sales/{draft.pk}/"),
     ]
 
 

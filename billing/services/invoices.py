@@ -1,4 +1,4 @@
-"""Every write of billing: issuing a sale's invoices, crediting, registering payments.
+"""Issuing a sale's invoices, crediting them, registering payments.
 
 Each raises ValidationError with a code (and params) when a rule refuses; nothing is
 written then. Amounts are computed by billing.money.
