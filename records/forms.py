@@ -71,7 +71,7 @@ class RecordGroupForm(forms.ModelForm):
             self.instance.template, rich=self.rich, was_rich=self.instance.rich_text
         )
         self.fields["template"] = body_field(rich=self.rich, label="Template", required=False)
-        self.fields["template"].help_text = self._meta.help_texts["template"]
+        self.fields["template"].help_text = self._meta.help_texts["template"]  # type: ignore[index]  # Meta sets it
 
     def clean_template(self) -> str:
         template = self.cleaned_data["template"]

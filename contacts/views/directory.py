@@ -10,7 +10,8 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -18,7 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from config.http import local_url
+from config.http import AuthenticatedHttpRequest, local_url
 from config.pagination import KeysetPaginator
 from config.spreadsheet import csv_response
 from contacts import services, transfer
@@ -36,10 +37,11 @@ CUSTOMERS_PER_PAGE = 50
 CATEGORY_CONTACTS_ORDER = ("created", "id")
 
 
-def _customer_from_query(request: HttpRequest) -> Customer | None:
+def _customer_from_query(request: AuthenticatedHttpRequest) -> Customer | None:
     """The customer whose Contacts tab the user came from (?customer=<id>), if any."""
     try:
-        return Customer.objects.filter(id=request.GET.get("customer") or None).first()
+        customer_id = request.GET.get("customer") or None
+        return Customer.objects.filter(id=customer_id).first() if customer_id else None
     except ValidationError:
         return None  # not a UUID
 
@@ -63,7 +65,7 @@ def _to_contacts_tab(customer: Customer) -> HttpResponse:
 contacts_shown = switched_on("show_contacts", "Contacts are switched off in Back-end › Customer.")
 
 
-def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
+def customer_tab_context(request: AuthenticatedHttpRequest, customer: Customer) -> dict:
     """The Contacts tab: the customer's chosen contacts, grouped by category."""
     links = (
         CustomerContact.objects.filter(customer=customer)
@@ -75,7 +77,7 @@ def customer_tab_context(request: HttpRequest, customer: Customer) -> dict:
 
 @contacts_shown
 @permission_required("contacts.view_contactcategory", raise_exception=True)
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The staff Contacts section: every category, with how many contacts it holds."""
     categories = ContactCategory.objects.order_by(Lower("name"))
     query = request.GET.get("q", "").strip()
@@ -96,7 +98,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 @contacts_shown
 @require_POST
 @permission_required("contacts.add_contactcategory", raise_exception=True)
-def category_create(request: HttpRequest) -> HttpResponse:
+def category_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create a category from the form on the directory page or a customer's Contacts
     tab. A name to correct comes back at the field: in place (htmx), or on a page of its
     own when the form was posted without the script."""
@@ -114,7 +116,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
 
 @contacts_shown
 @permission_required("contacts.view_contactcategory", raise_exception=True)
-def category_detail(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_detail(request: AuthenticatedHttpRequest, category_id: int) -> HttpResponse:
     """The "Edit category" page: rename at the top, contacts below, the form for a new
     contact under them (the guide's "Create new contact"), delete at the bottom."""
     category = get_object_or_404(ContactCategory, pk=category_id)
@@ -130,7 +132,7 @@ def category_detail(request: HttpRequest, category_id: int) -> HttpResponse:
 
 
 def _category_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     category: ContactCategory,
     *,
     rename_form: CategoryForm | None = None,
@@ -156,7 +158,7 @@ def _category_page(
 
 @contacts_shown
 @permission_required("contacts.delete_contactcategory", raise_exception=True)
-def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_delete(request: AuthenticatedHttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
     customer = _customer_from_query(request)
     if request.method == "POST":
@@ -180,7 +182,7 @@ def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
 
 @contacts_shown
 @permission_required("contacts.add_contact", raise_exception=True)
-def contact_create(request: HttpRequest, category_id: int) -> HttpResponse:
+def contact_create(request: AuthenticatedHttpRequest, category_id: int) -> HttpResponse:
     """The new-contact form of the category page posts here; what needs correcting (or a
     possible duplicate) comes back on the category page, at the form."""
     category = get_object_or_404(ContactCategory, pk=category_id)
@@ -204,7 +206,7 @@ def contact_create(request: HttpRequest, category_id: int) -> HttpResponse:
 
 @contacts_shown
 @permission_required("contacts.change_contact", raise_exception=True)
-def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, contact_id: int) -> HttpResponse:
     """Edit a directory contact. It is the same contact on every customer's profile that
     shows it, and the page says so; saving returns to where the user came from (`next`)."""
     contacts = Contact.objects.select_related("category").with_customer_count()
@@ -230,7 +232,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @contacts_shown
 @permission_required("contacts.delete_contact", raise_exception=True)
-def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_delete(request: AuthenticatedHttpRequest, contact_id: int) -> HttpResponse:
     """Delete a directory contact, after a warning that says on how many customers'
     profiles it is (it goes from all of them)."""
     contact = get_object_or_404(
@@ -250,7 +252,7 @@ def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @contacts_shown
 @permission_required(["contacts.view_contact", "customers.view_customer"], raise_exception=True)
-def contact_customers(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_customers(request: AuthenticatedHttpRequest, contact_id: int) -> HttpResponse:
     """The customers whose profiles show this contact."""
     contact = get_object_or_404(Contact.objects.select_related("category"), pk=contact_id)
     customers = Customer.objects.filter(directory_links__contact=contact)
@@ -266,7 +268,7 @@ def contact_customers(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @contacts_shown
 @permission_required(["customers.change_customer", "contacts.view_contact"], raise_exception=True)
-def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
+def customer_contact_choose(request: AuthenticatedHttpRequest, customer_id) -> HttpResponse:
     """Search the directory (htmx type-ahead) and put the chosen contact on the profile."""
     customer = get_object_or_404(Customer, id=customer_id)
     if request.method == "POST":
@@ -297,7 +299,9 @@ def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
 
 @contacts_shown
 @permission_required("customers.change_customer", raise_exception=True)
-def customer_contact_remove(request: HttpRequest, customer_id, contact_id: int) -> HttpResponse:
+def customer_contact_remove(
+    request: AuthenticatedHttpRequest, customer_id, contact_id: int
+) -> HttpResponse:
     customer = get_object_or_404(Customer, id=customer_id)
     link = get_object_or_404(
         CustomerContact.objects.select_related("contact"), customer=customer, contact_id=contact_id
@@ -323,7 +327,7 @@ def _export_contacts(category: ContactCategory):
 
 @contacts_shown
 @permission_required("contacts.view_contact", raise_exception=True)
-def category_export_csv(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_export_csv(request: AuthenticatedHttpRequest, category_id: int) -> HttpResponseBase:
     category = get_object_or_404(ContactCategory, pk=category_id)
     filename = f"{slugify(category.name) or 'contacts'}.csv"
     return csv_response(filename, transfer.HEADER, transfer.csv_rows(_export_contacts(category)))
@@ -331,7 +335,7 @@ def category_export_csv(request: HttpRequest, category_id: int) -> HttpResponse:
 
 @contacts_shown
 @permission_required("contacts.view_contact", raise_exception=True)
-def category_export_vcard(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_export_vcard(request: AuthenticatedHttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
     cards = "".join(transfer.vcards(_export_contacts(category), category))
     response = HttpResponse(cards, content_type="text/vcard; charset=utf-8")
@@ -342,7 +346,7 @@ def category_export_vcard(request: HttpRequest, category_id: int) -> HttpRespons
 
 @contacts_shown
 @permission_required("contacts.add_contact", raise_exception=True)
-def category_import(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_import(request: AuthenticatedHttpRequest, category_id: int) -> HttpResponse:
     """Upload a CSV file and see what would be imported, row by row, before anything is."""
     category = get_object_or_404(ContactCategory, pk=category_id)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -366,7 +370,7 @@ def category_import(request: HttpRequest, category_id: int) -> HttpResponse:
 @contacts_shown
 @require_POST
 @permission_required("contacts.add_contact", raise_exception=True)
-def category_import_confirm(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_import_confirm(request: AuthenticatedHttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
     pending = request.session.get(IMPORT_SESSION_KEY)
     if not pending or pending.get("category") != category.pk:
