@@ -7,8 +7,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 PIP := $(PY) -m pip --quiet --disable-pip-version-check
-# How requirements.lock is made from pyproject.toml (uv, installed from the lock itself):
-# every platform and Python the project supports, with the hash of every file.
+# How requirements.lock is made from pyproject.toml: uv (installed from the lock itself),
+# since it resolves for every platform and Python the project supports at once (--universal;
+# pip-tools locks for the machine it runs on only), with the hash of every file, in a second.
+# Installing needs only pip: the lock is an ordinary hash-checked requirements file.
 UV_COMPILE := $(VENV)/bin/uv pip compile --quiet pyproject.toml --extra dev --universal \
 	--generate-hashes --custom-compile-command "make lock"
 

@@ -71,7 +71,9 @@ class ModelBackend(DjangoModelBackend):
             return None
         # The caches ModelBackend and django-otp read (not declared in django-stubs).
         if not user.is_superuser:  # a superuser's are every permission, read when asked
-            own, of_roles = set(user.own_permissions), set(user.role_permissions)
+            # Annotations of the query (_signed_in_user_sql), which django-stubs cannot see.
+            own = set(user.own_permissions)  # type: ignore[attr-defined]
+            of_roles = set(user.role_permissions)  # type: ignore[attr-defined]
             user._user_perm_cache = own  # type: ignore[attr-defined]
             user._group_perm_cache = of_roles  # type: ignore[attr-defined]
             user._perm_cache = own | of_roles  # type: ignore[attr-defined]

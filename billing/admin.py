@@ -31,8 +31,16 @@ class InvoiceNumberingAdmin(admin.ModelAdmin):
 class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
     fk_name = "invoice"
-    fields = ("position", "description", "quantity", "unit_price", "discount_percent")
-    fields += ("vat_rate", "net", "vat")
+    fields = (
+        "position",
+        "description",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "vat_rate",
+        "net",
+        "vat",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -50,6 +58,17 @@ class InvoiceAdmin(ReadOnlyAdmin):
     search_fields = ("=number", "debtor_name")
     date_hierarchy = "issued_on"
     inlines = [InvoiceLineInline]
-    readonly_fields = ("number", "kind", "credits", "customer", "debtor", "issued_on")
-    readonly_fields += ("due_on", "net_total", "vat_total", "total", "reason")
+    readonly_fields = (
+        "number",
+        "kind",
+        "credits",
+        "customer",
+        "debtor",
+        "issued_on",
+        "due_on",
+        "net_total",
+        "vat_total",
+        "total",
+        "reason",
+    )
     fields = readonly_fields

@@ -13,7 +13,7 @@ class BillingConfig(AppConfig):
         register_tab(
             ProfileTab(
                 key="invoices",
-                label=_("Invoices"),
+                label=str(_("Invoices")),
                 template="billing/customer_tab.html",
                 order=60,
                 is_shown=tab.is_shown,

@@ -36,17 +36,19 @@ class SaleForm(forms.ModelForm):
 
     def __init__(self, *args, settings, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["therapist"].queryset = Calendar.objects.filter(active=True)
-        self.fields["debtor"].queryset = Debtor.objects.filter(active=True).order_by("name")
+        self.fields["therapist"].queryset = Calendar.objects.filter(active=True)  # type: ignore[attr-defined]
+        self.fields["debtor"].queryset = Debtor.objects.filter(active=True).order_by("name")  # type: ignore[attr-defined]
         if settings.secondary_debtor_enabled:
-            self.fields["second_debtor"].queryset = second_debtors(settings).order_by("name")
+            self.fields["second_debtor"].queryset = second_debtors(settings).order_by("name")  # type: ignore[attr-defined]
         else:
             for name in ("split", "second_debtor", "split_value"):
                 del self.fields[name]
 
 
 class SaleLineForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("Service or product"), queryset=None)
+    item: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Service or product"), queryset=PriceItem.objects.none()
+    )
     quantity = forms.DecimalField(
         label=_("Quantity"), max_digits=9, decimal_places=2, min_value=Decimal("0.01"), initial=1
     )
@@ -69,6 +71,6 @@ class SaleLineForm(forms.Form):
 
     def __init__(self, *args, may_change_price: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = PriceItem.objects.filter(active=True)
+        self.fields["item"].queryset = PriceItem.objects.filter(active=True)  # type: ignore[attr-defined]
         if not may_change_price:
             del self.fields["unit_price"]

@@ -15,6 +15,7 @@ from billing import listing, money, services
 from billing.forms import InvoiceFilterForm, SaleForm, SaleLineForm
 from billing.models import Invoice, Sale
 from config.forms import show_service_errors
+from config.http import AuthenticatedHttpRequest
 from config.pagination import KeysetPaginator
 from config.replica import reads_from_replica
 from customers.models import Customer, CustomerSettings, Reservation
@@ -55,11 +56,8 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 def invoice_vat_by_rate(invoice: Invoice) -> list[dict]:
     """The invoice's net amount and VAT for each VAT rate, lowest rate first."""
-    return list(
-        invoice.lines.order_by("vat_rate")
-        .values("vat_rate")
-        .annotate(net=Sum("net"), vat=Sum("vat"))
-    )
+    rates = invoice.lines.order_by("vat_rate").values("vat_rate")
+    return [dict(row) for row in rates.annotate(net=Sum("net"), vat=Sum("vat"))]
 
 
 def _draft_or_404(sale_id: int) -> Sale:
@@ -70,7 +68,7 @@ def _draft_or_404(sale_id: int) -> Sale:
 
 @require_POST
 @permission_required("billing.add_sale", raise_exception=True)
-def sale_start(request: HttpRequest, customer_id) -> HttpResponse:
+def sale_start(request: AuthenticatedHttpRequest, customer_id) -> HttpResponse:
     """Start a sale for the customer, from one of their reservations (?reservation=) or
     from scratch."""
     customer = get_object_or_404(Customer, id=customer_id)
@@ -83,7 +81,7 @@ def sale_start(request: HttpRequest, customer_id) -> HttpResponse:
 
 
 @permission_required("billing.view_sale", raise_exception=True)
-def sale_detail(request: HttpRequest, sale_id: int) -> HttpResponse:
+def sale_detail(request: AuthenticatedHttpRequest, sale_id: int) -> HttpResponse:
     """The cash register: the sale's lines, who treated and who pays, and Invoice."""
     sale = _draft_or_404(sale_id)
     settings = CustomerSettings.load()
@@ -144,7 +142,9 @@ def sale_detail(request: HttpRequest, sale_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required("billing.change_sale", raise_exception=True)
-def sale_line_remove(request: HttpRequest, sale_id: int, position: int) -> HttpResponse:
+def sale_line_remove(
+    request: AuthenticatedHttpRequest, sale_id: int, position: int
+) -> HttpResponse:
     sale = _draft_or_404(sale_id)
     try:
         services.sale_line_remove(sale=sale, position=position)
@@ -157,7 +157,7 @@ def sale_line_remove(request: HttpRequest, sale_id: int, position: int) -> HttpR
 
 @require_POST
 @permission_required("billing.add_invoice", raise_exception=True)
-def sale_invoice(request: HttpRequest, sale_id: int) -> HttpResponse:
+def sale_invoice(request: AuthenticatedHttpRequest, sale_id: int) -> HttpResponse:
     """Issue the sale's invoice (two when split)."""
     sale = _draft_or_404(sale_id)
     try:

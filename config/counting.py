@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 
 
-def count_of(rows: models.QuerySet, field: str) -> models.Expression:
+def count_of(rows: models.QuerySet | models.Manager, field: str) -> models.Expression:
     """How many of `rows` point at the outer query's row through `field`: a correlated
     subquery, so it is counted for the rows a query returns only, from an index on
     `field`. An annotate(Count(...)) joins instead, and PostgreSQL may then aggregate the

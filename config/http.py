@@ -14,7 +14,7 @@ class AuthenticatedHttpRequest(HttpRequest):
     """The request of a view behind the login, for the type checker only (no request is ever
     made of this class): its user is signed in, and django_htmx's middleware adds `htmx`."""
 
-    user: "User"  # type: ignore[assignment]  # narrower than HttpRequest's, on purpose
+    user: "User"
     htmx: HtmxDetails
 
 

@@ -18,10 +18,12 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import cast
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 REPLICA = "replica"
 PIN_COOKIE = "kartotek_primary"
@@ -83,22 +85,23 @@ def reading_from_replica(pinned: bool | None = None) -> Iterator[None]:
         _replica_reads.reset(reads)
 
 
-def _streamed(content: Iterator, pinned: bool) -> Iterator:
+def _streamed(content: Iterator[bytes], pinned: bool) -> Iterator[bytes]:
     with reading_from_replica(pinned):
         yield from content
 
 
-def reads_from_replica(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def reads_from_replica(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Mark a view whose reads may come from the replica; a streamed response (an export)
     keeps reading from it while it is sent."""
 
     @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         pinned = _pinned.get()
         with reading_from_replica():
             response = view(request, *args, **kwargs)
-        if response.streaming:
-            response.streaming_content = _streamed(response.streaming_content, pinned)
+        if isinstance(response, StreamingHttpResponse) and not response.is_async:
+            content = cast(Iterator[bytes], response.streaming_content)
+            response.streaming_content = _streamed(content, pinned)
         return response
 
     return wrapped
@@ -111,7 +114,7 @@ class ReplicaPinMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         writes = request.method not in SAFE_METHODS
         token = _pinned.set(writes or PIN_COOKIE in request.COOKIES)
         try:

@@ -46,10 +46,10 @@ class ContactForm(forms.ModelForm):
     REACH_FIELDS = ("email", "phone", "mobile")
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}  # Django's returns cleaned_data, never None
         # The database's contact_has_email_or_phone says the same; said here, the message
         # sits at the email and phone fields instead of at the top of the form.
-        has_errors = any(name in self._errors for name in self.REACH_FIELDS)
+        has_errors = any(name in self.errors for name in self.REACH_FIELDS)
         if not has_errors and not any(cleaned.get(name) for name in self.REACH_FIELDS):
             self.add_error("email", forms.ValidationError(NO_EMAIL_OR_PHONE, code="email_or_phone"))
         return cleaned
@@ -104,7 +104,7 @@ class PhoneForm(forms.ModelForm):
         number.attrs.update({"aria-label": "Number", "class": "form-control", "type": "tel"})
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}  # Django's returns cleaned_data, never None
         if not cleaned.get("number") and not self.errors and self.instance.pk:
             cleaned["DELETE"] = True  # an emptied number goes, as if "Remove" was ticked
         return cleaned
@@ -123,7 +123,7 @@ class BasePhoneFormSet(forms.BaseInlineFormSet):
             seen.add(number)
         super().clean()
 
-    def numbers(self) -> list[tuple[str, object]]:
+    def numbers(self) -> list[tuple[str | None, object]]:
         """(kind, number) of every phone that will be kept."""
         return [
             (form.cleaned_data.get("kind"), form.cleaned_data["number"])
@@ -164,17 +164,19 @@ class ContactPersonForm(forms.ModelForm):
         self.sms_enabled = sms_enabled
         if not sms_enabled:
             del self.fields["prefers_sms"]
-        self.phones = PhoneFormSet(self.data or None, instance=self.instance, prefix="phones")
+        self.phones: BasePhoneFormSet = PhoneFormSet(
+            self.data or None, instance=self.instance, prefix="phones"
+        )  # type: ignore[assignment]  # inlineformset_factory(formset=BasePhoneFormSet)
 
     @property
     def preference_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in PREFERENCE_SOURCES if name in self.fields]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}  # Django's returns cleaned_data, never None
         # The rule is the service's; asked here too, so one submit shows all that is wrong.
         # A phone number with an error of its own is reported there, not as "no number".
-        if "email" not in self._errors and self.phones.is_valid():
+        if "email" not in self.errors and self.phones.is_valid():
             try:
                 check_email_or_phone(email=cleaned.get("email", ""), phones=self.phone_list())
             except forms.ValidationError as error:
@@ -191,7 +193,7 @@ class ContactPersonForm(forms.ModelForm):
         return super().is_valid() and phones_valid
 
     def phone_list(self) -> list[Phone]:
-        return [Phone(kind, number) for kind, number in self.phones.numbers()]
+        return [Phone(kind or "", number) for kind, number in self.phones.numbers()]
 
     def person_input(self) -> dict:
         """The keyword arguments of contact_person_create / _update, from a valid form."""

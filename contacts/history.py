@@ -53,11 +53,11 @@ def preference_events(events: QuerySet) -> list[PreferenceEvent]:
 def preference_history(person: ContactPerson) -> list[PreferenceChange]:
     """Every preference change of `person`, newest first (one query for the events and
     their context, one for the names of the users who made them)."""
-    events = preference_events(person.preference_changes.all())
+    events = preference_events(person.preference_changes.all())  # type: ignore[attr-defined]  # pghistory's event model
     user_ids = {event.user_id for event in events if event.user_id}
     names = {user.pk: str(user) for user in get_user_model().objects.filter(pk__in=user_ids)}
     labels = {
-        name: capfirst(ContactPerson._meta.get_field(name).verbose_name)
+        name: str(capfirst(ContactPerson._meta.get_field(name).verbose_name))  # type: ignore[union-attr]  # fields, not relations
         for name in PREFERENCE_FIELDS
     }
     changes: list[PreferenceChange] = []

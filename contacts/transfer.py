@@ -128,7 +128,7 @@ def read_csv(text: str) -> ImportPreview:
             code="no_header",
             params={"columns": ", ".join(HEADER)},
         )
-    rows = []
+    rows: list = []
     for line, cells in records:
         if not any(cell.strip() for cell in cells):
             continue
@@ -187,7 +187,7 @@ def _records(reader) -> Iterator[tuple[int, list[str]]]:
 
 
 def _messages(form: ContactForm) -> list[str]:
-    messages = []
+    messages: list = []
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
         messages.extend(f"{label}: {error}" if label else error for error in errors)

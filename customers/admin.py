@@ -43,7 +43,7 @@ class CustomerSettingsAdminForm(forms.ModelForm):
         fields = CustomerSettingsForm.Meta.fields
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}  # Django's returns cleaned_data, never None
         if self.errors:
             return cleaned  # the rules below need every field parsed
         values = {name: cleaned[name] for name in CustomerSettingsForm.Meta.fields}

@@ -2,6 +2,7 @@
 decide (customers.services)."""
 
 import re
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy
@@ -39,7 +40,11 @@ NOT_ANSWERED = ("", "—")
 
 def extra_form_field(extra: ExtraField, stored: str | None) -> forms.Field:
     """The form field of an extra field, as its kind asks."""
-    common = {"label": extra.label, "required": extra.required, "help_text": extra.help_text}
+    common: dict[str, Any] = {
+        "label": extra.label,
+        "required": extra.required,
+        "help_text": extra.help_text,
+    }
     Kind = ExtraField.Kind
     if extra.kind == Kind.LONG_TEXT:
         return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), **common)
@@ -119,12 +124,12 @@ class CustomerForm(forms.ModelForm):
         for role in ("primary", "secondary"):
             name = f"{role}_therapist"
             if name in self.fields:
-                self.fields[name].queryset = calendar_choices(
+                self.fields[name].queryset = calendar_choices(  # type: ignore[attr-defined]  # ModelChoiceField
                     settings.therapist_calendars(role), getattr(self.instance, f"{name}_id")
                 )
-                self.fields[name].empty_label = NO_THERAPIST[role]
+                self.fields[name].empty_label = NO_THERAPIST[role]  # type: ignore[attr-defined]  # ModelChoiceField
         if "group" in self.fields:
-            self.fields["group"].empty_label = gettext_lazy("No group")
+            self.fields["group"].empty_label = gettext_lazy("No group")  # type: ignore[attr-defined]  # ModelChoiceField
             if not editing:
                 self.fields["group"].initial = settings.default_customer_group_id
         if settings.auto_customer_numbers:
@@ -163,7 +168,7 @@ class CustomerForm(forms.ModelForm):
         return value
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}  # Django's returns cleaned_data, never None
         if cleaned.get("kind") == Customer.Kind.BUSINESS:
             if not cleaned.get("company_name", "").strip():
                 self.add_error("company_name", "Enter the company name.")
@@ -277,10 +282,10 @@ class CustomerSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["primary_therapist_calendar"].empty_label = "All calendars"
-        self.fields["secondary_debtor_group"].empty_label = "Any debtor group"
-        self.fields["default_customer_group"].empty_label = gettext_lazy("No group")
-        self.fields["secondary_therapist_calendar"].empty_label = "—"
+        self.fields["primary_therapist_calendar"].empty_label = "All calendars"  # type: ignore[attr-defined]  # ModelChoiceField
+        self.fields["secondary_debtor_group"].empty_label = "Any debtor group"  # type: ignore[attr-defined]  # ModelChoiceField
+        self.fields["default_customer_group"].empty_label = gettext_lazy("No group")  # type: ignore[attr-defined]  # ModelChoiceField
+        self.fields["secondary_therapist_calendar"].empty_label = "—"  # type: ignore[attr-defined]  # ModelChoiceField
 
     def sections(self):
         for heading, note, names in SETTINGS_SECTIONS:
@@ -339,7 +344,7 @@ class ExtraFieldForm(forms.ModelForm):
         return label
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}  # Django's returns cleaned_data, never None
         options = [line.strip() for line in cleaned.get("options", "").splitlines()]
         options = [option for option in options if option]
         if cleaned.get("kind") == ExtraField.Kind.CHOICE:
@@ -368,7 +373,7 @@ class CalendarForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         taken = Calendar.objects.exclude(pk=self.instance.pk).exclude(therapist=None)
-        self.fields["therapist"].queryset = (
+        self.fields["therapist"].queryset = (  # type: ignore[attr-defined]  # ModelChoiceField
             User.objects.filter(kind=User.Kind.STAFF, is_active=True)
             .exclude(pk__in=taken.values("therapist"))
             .order_by("first_name", "last_name", "username")
@@ -394,11 +399,11 @@ class ReservationForm(forms.ModelForm):
 
     def __init__(self, *args, settings: CustomerSettings, customer: Customer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["calendar"].queryset = calendar_choices(
+        self.fields["calendar"].queryset = calendar_choices(  # type: ignore[attr-defined]  # ModelChoiceField
             Calendar.objects.filter(active=True), self.instance.calendar_id
         )
         self.fields["calendar"].required = False
-        self.fields["calendar"].empty_label = "Not booked yet"
+        self.fields["calendar"].empty_label = "Not booked yet"  # type: ignore[attr-defined]  # ModelChoiceField
         self.therapist_fields = []
         if settings.therapists_enabled:
             roles = ["primary"] + (["secondary"] if settings.has_secondary_therapist else [])

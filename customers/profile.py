@@ -28,6 +28,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from config.http import AuthenticatedHttpRequest
 from config.pagination import KeysetPaginator
 from customers.models import Customer, CustomerSettings, ExtraField, Reservation
 
@@ -49,9 +50,11 @@ class ProfileTab:
     template: str
     order: int
     # Whether the tab exists for this request: a back-end setting, a permission ...
-    is_shown: Callable[[HttpRequest, CustomerSettings], bool] = _always
+    is_shown: Callable[[AuthenticatedHttpRequest, CustomerSettings], bool] = _always
     # Extra template context for the tab, computed only when the tab is open.
-    context: Callable[[HttpRequest, Customer], dict[str, Any]] = field(default=_no_context)
+    context: Callable[[AuthenticatedHttpRequest, Customer], dict[str, Any]] = field(
+        default=_no_context
+    )
 
 
 _tabs: dict[str, ProfileTab] = {}
@@ -69,7 +72,7 @@ def tab_url(customer_id, key: str) -> str:
     return f"{reverse('customers:detail', args=[customer_id])}?tab={key}"
 
 
-def shown_tabs(request: HttpRequest, settings: CustomerSettings) -> list[ProfileTab]:
+def shown_tabs(request: AuthenticatedHttpRequest, settings: CustomerSettings) -> list[ProfileTab]:
     tabs = [tab for tab in _tabs.values() if tab.is_shown(request, settings)]
     return sorted(tabs, key=lambda tab: tab.order)
 

@@ -270,7 +270,7 @@ def ssn_duplicates() -> list[list[Customer]]:
     )
     groups: dict[bytes, list[Customer]] = {}
     for customer in Customer.objects.filter(ssn_index__in=indexes).order_by("number"):
-        groups.setdefault(bytes(customer.ssn_index), []).append(customer)
+        groups.setdefault(bytes(customer.ssn_index), []).append(customer)  # type: ignore[arg-type]  # filtered on above
     return list(groups.values())
 
 
@@ -414,6 +414,7 @@ def debtors_with_sharing(
     """
     others = Customer.objects.filter(debtor=OuterRef("pk")).exclude(id=customer.id)
     holder = Subquery(others.order_by("number").values("id")[:1])
+    taken_by: Subquery | Case | Value
     if not settings.can_share_debtor:
         taken_by = holder
     elif settings.share_debtor_must_be_activated:
@@ -441,7 +442,10 @@ def debtor_choices(
 ) -> list[DebtorChoice]:
     """The first `limit` of `debtors` to offer as the customer's debtor, each with the
     customer that keeps it from being chosen (two queries, whatever `limit`)."""
-    rows = list(debtors_with_sharing(debtors, customer=customer, settings=settings)[:limit])
+    # taken_by_id is debtors_with_sharing's annotation, unknown to the type checker.
+    rows: list[Any] = list(
+        debtors_with_sharing(debtors, customer=customer, settings=settings)[:limit]
+    )
     holders = Customer.objects.in_bulk({row.taken_by_id for row in rows if row.taken_by_id})
     return [DebtorChoice(debtor=row, taken_by=holders.get(row.taken_by_id)) for row in rows]
 
@@ -449,7 +453,7 @@ def debtor_choices(
 def _check_debtor_may_be_taken(debtor: Debtor, *, customer: Customer, settings) -> None:
     one = Debtor.objects.filter(pk=debtor.pk)
     with_sharing = debtors_with_sharing(one, customer=customer, settings=settings)
-    taken_by_id = with_sharing.values_list("taken_by_id", flat=True).get()
+    taken_by_id = with_sharing.values_list("taken_by_id", flat=True).get()  # type: ignore[misc]  # annotated
     if taken_by_id is None:
         return
     holder = Customer.objects.get(id=taken_by_id)

@@ -3,11 +3,12 @@
 from collections.abc import Callable
 from functools import wraps
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from customers.models import CustomerSettings
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def switched_on(flag: str, reason: str) -> Callable[[View], View]:
@@ -16,7 +17,7 @@ def switched_on(flag: str, reason: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
             if not getattr(CustomerSettings.for_request(request), flag):
                 raise Http404(reason)
             return view(request, *args, **kwargs)

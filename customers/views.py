@@ -6,7 +6,9 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from config.crypto import DecryptionError
 from config.forms import show_service_errors
+from config.http import AuthenticatedHttpRequest
 from config.pagination import estimated_total
 from config.replica import reads_from_replica
 from config.spreadsheet import csv_response
@@ -34,7 +37,7 @@ logger = logging.getLogger(__name__)
 DEBTOR_CHOICES_SHOWN = 20
 
 
-def _get_customer(request: HttpRequest, customer_id) -> Customer:
+def _get_customer(request: AuthenticatedHttpRequest, customer_id) -> Customer:
     return get_object_or_404(Customer.objects.for_profile(), id=customer_id)
 
 
@@ -59,7 +62,7 @@ def _search_url(term: str, *, sort: str, settings: CustomerSettings) -> str:
 @sensitive_post_parameters("ssn", "q")
 @permission_required("customers.view_customer", raise_exception=True)
 @reads_from_replica
-def customer_list(request: HttpRequest) -> HttpResponse:
+def customer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The list, searched by the `q` in the URL, or by a social security number's token.
 
     The search box posts (an SSN must never travel in a URL: browser history, access logs)
@@ -82,6 +85,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         # Typed into the address bar: shown at the token's URL, so no link repeats it.
         return redirect(_search_url(query, sort=sort, settings=settings))
     ssn_token = request.GET.get("ssn", "") if settings.ssn_enabled else ""
+    matches: QuerySet[Customer] | None
     if ssn_token:
         matches = Customer.objects.with_ssn_index(ssn_search.index_for_token(ssn_token))
         query = ""
@@ -108,7 +112,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 # cache keep the form that redisplays one.
 @sensitive_post_parameters("ssn")
 @permission_required("customers.add_customer", raise_exception=True)
-def customer_create(request: HttpRequest) -> HttpResponse:
+def customer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     settings = CustomerSettings.for_request(request)
     form = CustomerForm(request.POST or None, settings=settings)
     if request.method == "POST" and form.is_valid():
@@ -125,7 +129,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("customers.view_customer", raise_exception=True)
-def customer_detail(request: HttpRequest, customer_id) -> HttpResponse:
+def customer_detail(request: AuthenticatedHttpRequest, customer_id) -> HttpResponse:
     customer = _get_customer(request, customer_id)
     settings = CustomerSettings.for_request(request)
     tabs = profile.shown_tabs(request, settings)
@@ -143,7 +147,7 @@ def customer_detail(request: HttpRequest, customer_id) -> HttpResponse:
 
 @sensitive_post_parameters("ssn")
 @permission_required("customers.change_customer", raise_exception=True)
-def customer_edit(request: HttpRequest, customer_id) -> HttpResponse:
+def customer_edit(request: AuthenticatedHttpRequest, customer_id) -> HttpResponse:
     customer = _get_customer(request, customer_id)
     if refusal := services.erased_refusal(customer):
         messages.error(request, refusal)
@@ -168,7 +172,7 @@ def customer_edit(request: HttpRequest, customer_id) -> HttpResponse:
 
 
 @permission_required("customers.delete_customer", raise_exception=True)
-def customer_delete(request: HttpRequest, customer_id) -> HttpResponse:
+def customer_delete(request: AuthenticatedHttpRequest, customer_id) -> HttpResponse:
     customer = _get_customer(request, customer_id)
     if request.method == "POST":
         name = customer.name
@@ -190,14 +194,14 @@ def customer_delete(request: HttpRequest, customer_id) -> HttpResponse:
 
 @require_POST
 @permission_required("customers.view_customer", raise_exception=True)
-def customer_ssn(request: HttpRequest, customer_id) -> HttpResponse:
+def customer_ssn(request: AuthenticatedHttpRequest, customer_id) -> HttpResponse:
     """The social security number in clear, on an explicit "Show" (a POST, so it is never
     prefetched, cached or left in a URL)."""
     customer = _get_customer(request, customer_id)
     settings = CustomerSettings.for_request(request)
     if not settings.ssn_enabled or customer.ssn_encrypted is None:
         raise Http404
-    context = {"customer": customer}
+    context: dict[str, object] = {"customer": customer}
     try:
         context["ssn_revealed"] = customer.ssn
     except DecryptionError as error:
@@ -211,7 +215,7 @@ def customer_ssn(request: HttpRequest, customer_id) -> HttpResponse:
 
 
 @permission_required("customers.change_customersettings", raise_exception=True)
-def settings_edit(request: HttpRequest) -> HttpResponse:
+def settings_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = CustomerSettings.load()
     form = CustomerSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
@@ -239,7 +243,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/settings_form.html", {"form": form})
 
 
-def _debtor_role(request: HttpRequest) -> str:
+def _debtor_role(request: AuthenticatedHttpRequest) -> str:
     # Passed on as asked: the service refuses a secondary debtor that is switched off,
     # rather than this view quietly replacing the customer's debtor instead.
     role = request.POST.get("role") or request.GET.get("role")
@@ -247,7 +251,7 @@ def _debtor_role(request: HttpRequest) -> str:
 
 
 @permission_required(["customers.change_customer", "debtors.view_debtor"], raise_exception=True)
-def customer_debtor(request: HttpRequest, customer_id) -> HttpResponse:
+def customer_debtor(request: AuthenticatedHttpRequest, customer_id) -> HttpResponse:
     """Choose the customer's debtor (or secondary debtor) by searching; POST sets it."""
     customer = _get_customer(request, customer_id)
     settings = CustomerSettings.for_request(request)
@@ -299,7 +303,7 @@ def customer_debtor(request: HttpRequest, customer_id) -> HttpResponse:
 
 @require_POST
 @permission_required(["customers.change_customer", "debtors.add_debtor"], raise_exception=True)
-def customer_make_own_debtor(request: HttpRequest, customer_id) -> HttpResponse:
+def customer_make_own_debtor(request: AuthenticatedHttpRequest, customer_id) -> HttpResponse:
     customer = _get_customer(request, customer_id)
     try:
         debtor = services.customer_make_own_debtor(customer=customer)
@@ -312,7 +316,7 @@ def customer_make_own_debtor(request: HttpRequest, customer_id) -> HttpResponse:
 
 @permission_required("customers.export_customer", raise_exception=True)
 @reads_from_replica
-def customer_export(request: HttpRequest) -> HttpResponse:
+def customer_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The customers of the list's search (`q`, or an SSN's token `ssn`), or all, as a CSV
     download."""
     settings = CustomerSettings.for_request(request)

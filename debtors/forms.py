@@ -46,12 +46,15 @@ class DebtorForm(forms.ModelForm):
 class DebtorFilterForm(forms.Form):
     q = forms.CharField(label="Search debtors", required=False)
     group = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="All groups", label="Debtor group"
+        queryset=DebtorGroup.objects.none(),
+        required=False,
+        empty_label="All groups",
+        label="Debtor group",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = DebtorGroup.objects.all()
+        self.fields["group"].queryset = DebtorGroup.objects.all()  # type: ignore[attr-defined]  # ModelChoiceField
 
 
 class DebtorGroupForm(forms.ModelForm):

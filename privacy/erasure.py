@@ -20,6 +20,7 @@ The record access log (records.RecordAccess) holds ids only and stays.
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pghistory.models
 import pgtrigger
@@ -172,7 +173,7 @@ def _person_counts(persons: models.QuerySet) -> dict[str, int]:
 def _filled(customer: Customer) -> list[str]:
     """The verbose names of CLEARED_FIELDS that hold something."""
     return [
-        str(Customer._meta.get_field(name).verbose_name)
+        str(Customer._meta.get_field(name).verbose_name)  # type: ignore[union-attr]  # fields
         for name in CLEARED_FIELDS
         if getattr(customer, name) not in (None, "", {})
     ]
@@ -268,7 +269,8 @@ def _history_delete(person_ids: list) -> tuple[int, int]:
             and any(f.name == "pgh_context" for f in model._meta.concrete_fields)
         ):
             context_ids -= set(
-                model.objects.filter(pgh_context_id__in=context_ids).values_list(
+                # pghistory's event models have pgh_context (checked just above).
+                model.objects.filter(pgh_context_id__in=context_ids).values_list(  # type: ignore[misc]
                     "pgh_context_id", flat=True
                 )
             )
@@ -368,7 +370,8 @@ def erase_customer_details(customer: Customer) -> Counter:
             counts["debtors_anonymised"] += 1
     counts["customer_details"] = len(_filled(customer))
     for name in CLEARED_FIELDS:
-        model_field = Customer._meta.get_field(name)
+        # A field of the customer (a foreign key at most), never a reverse relation.
+        model_field: Any = Customer._meta.get_field(name)
         empty = None if model_field.is_relation else model_field.get_default()
         setattr(customer, model_field.attname, empty)
     customer.save(update_fields=[*CLEARED_FIELDS, "updated"])
@@ -403,11 +406,11 @@ def erase_customer(
         subject_kind=SubjectKind.CUSTOMER,
         subject_id=customer.pk,
         customer_id=customer.pk,
-        received=received,
+        received=received,  # type: ignore[misc]  # None is refused by _check_received, below
         recorded_by=by,
     )
     _check_received(request)
-    request.records_kept_until = records_kept_until(customer, received)
+    request.records_kept_until = records_kept_until(customer, request.received)
     request.reason = reason.strip() if request.records_kept_until else ""
     request.full_clean()
     counts = erase_customer_details(customer)
@@ -433,7 +436,7 @@ def erase_person(
         subject_kind=SubjectKind.PERSON,
         subject_id=person.pk,
         customer_id=person.customer_id,
-        received=received,
+        received=received,  # type: ignore[misc]  # None is refused by _check_received, below
         recorded_by=by,
         reason=reason.strip(),
     )

@@ -122,17 +122,17 @@ class Export:
     content: bytes  # the zip file
 
 
-def _filename(subject_type: SubjectType, subject: models.Model, at: datetime) -> str:
+def _filename(subject_type: SubjectType, subject: Any, at: datetime) -> str:
     day = timezone.localdate(at).isoformat()
     if subject_type is CUSTOMER:
         return f"kartotek-export-customer-{subject.number}-{day}.zip"
     return f"kartotek-export-person-{subject.customer.number}-{subject.pk.hex[:8]}-{day}.zip"
 
 
-def build_export(subject_type: SubjectType, subject: models.Model, *, reason: str) -> Export:
+def build_export(subject_type: SubjectType, subject: Any, *, reason: str) -> Export:
     """Read every section about `subject` (loaded from `subject_type.queryset()`) and zip it."""
     at = timezone.now()
-    data = {
+    data: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "exported_at": at,

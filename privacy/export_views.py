@@ -13,12 +13,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
 from accounts import two_factor
 from accounts.network import client_ip
+from config.http import AuthenticatedHttpRequest
 from customers.models import Customer
 from privacy import export, sections
 from privacy.models import SubjectExport
@@ -43,7 +44,10 @@ class ExportForm(forms.ModelForm):
 
 
 def _export_page(
-    request: HttpRequest, subject_type: sections.SubjectType, subject, customer: Customer
+    request: AuthenticatedHttpRequest,
+    subject_type: sections.SubjectType,
+    subject,
+    customer: Customer,
 ) -> HttpResponse:
     form = ExportForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -71,13 +75,13 @@ def _export_page(
 
 @permission_required(EXPORT_PERMISSION, raise_exception=True)
 @two_factor.required  # it holds the records, decrypted
-def customer_export(request: HttpRequest, customer_id) -> HttpResponse:
+def customer_export(request: AuthenticatedHttpRequest, customer_id) -> HttpResponse:
     customer = get_object_or_404(sections.CUSTOMER.queryset(), pk=customer_id)
     return _export_page(request, sections.CUSTOMER, customer, customer)
 
 
 @permission_required(EXPORT_PERMISSION, raise_exception=True)
-def person_export(request: HttpRequest, person_id) -> HttpResponse:
+def person_export(request: AuthenticatedHttpRequest, person_id) -> HttpResponse:
     person = get_object_or_404(sections.PERSON.queryset(), pk=person_id)
     return _export_page(request, sections.PERSON, person, person.customer)
 
@@ -88,7 +92,9 @@ urlpatterns = [
 ]
 
 
-def tab_context(request: HttpRequest, customer: Customer, persons: list) -> dict[str, Any]:
+def tab_context(
+    request: AuthenticatedHttpRequest, customer: Customer, persons: list
+) -> dict[str, Any]:
     """The Privacy tab's export part: the exports made of the customer and of its contact
     persons, newest first."""
     if not request.user.has_perm(EXPORT_PERMISSION):

@@ -54,7 +54,8 @@ def _purge(request_id: int, *, today: date, now: datetime, dry_run: bool) -> Pur
         kept_until = (
             erasure.records_kept_until(customer, request.received) or request.records_kept_until
         )
-    if kept_until >= today:
+    # Only requests that keep records are purged (records_kept_until is set on them).
+    if kept_until >= today:  # type: ignore[operator]
         if kept_until == request.records_kept_until:
             return None
         if not dry_run:

@@ -22,7 +22,9 @@ from django.db.models import Prefetch, Q
 from accounts.models import User
 from billing.models import Invoice, InvoiceLine, Payment, Sale, SaleLine
 from contacts.history import preference_events
-from contacts.models import (  # PreferenceChange: pghistory's event model of preferences
+
+# PreferenceChange: pghistory's event model of preferences, made at run time.
+from contacts.models import (  # type: ignore[attr-defined]
     ContactPerson,
     ContactPersonPhone,
     CustomerContact,
@@ -97,7 +99,7 @@ def _sealed_row(instance: Record | Entry | EntryVersion, *, exclude: Iterable[st
     return {"id": row.pop("id"), **instance.opened(), **row}
 
 
-def _user_names(user_ids: set) -> dict[Any, dict[str, Any]]:
+def _user_names(user_ids: set) -> dict[Any, dict[str, Any] | None]:
     return {user.pk: _reference(user) for user in User.objects.filter(pk__in=user_ids)}
 
 
@@ -183,7 +185,7 @@ def _preference_events(events: models.QuerySet) -> list[dict[str, Any]]:
     (contacts.history walks the trigger-written rows)."""
     walked = preference_events(events.select_related("pgh_obj"))
     users = _user_names({event.user_id for event in walked if event.user_id})
-    labels = {name: ContactPerson._meta.get_field(name).verbose_name for name in PREFERENCE_FIELDS}
+    labels = {name: ContactPerson._meta.get_field(name).verbose_name for name in PREFERENCE_FIELDS}  # type: ignore[union-attr]  # fields, not relations
     return [
         {
             "at": event.row.pgh_created_at,
@@ -330,7 +332,7 @@ def _phones(person: ContactPerson) -> list[dict[str, Any]]:
 
 
 def _person_consent_history(person: ContactPerson) -> list[dict[str, Any]]:
-    return _preference_events(person.preference_changes.all())
+    return _preference_events(person.preference_changes.all())  # type: ignore[attr-defined]  # pghistory's event model
 
 
 def _person_portal_access(person: ContactPerson) -> dict[str, Any] | None:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from config.http import AuthenticatedHttpRequest
 from customers.models import Customer, CustomerSettings
 from privacy import erasure_views, export_views
 
@@ -15,7 +16,7 @@ def is_shown(request: HttpRequest, settings: CustomerSettings) -> bool:
     )
 
 
-def context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
+def context(request: AuthenticatedHttpRequest, customer: Customer) -> dict[str, Any]:
     persons = list(customer.contact_persons.order_by("last_name", "first_name", "id"))
     return {
         "privacy_persons": persons,

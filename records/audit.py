@@ -221,7 +221,10 @@ def coverage_problem() -> str | None:
     missing_records, missing_entries = records.count(), entries.count()
     if not missing_records and not missing_entries:
         return None
-    first = records.order_by("created", "id").first() or entries.order_by("created", "id").first()
+    # One of the two counts above is not zero, so there is a first.
+    first: Any = (
+        records.order_by("created", "id").first() or entries.order_by("created", "id").first()
+    )
     what = ngettext(
         "%(count)d record has no “created” line in the access log",
         "%(count)d records have no “created” line in the access log",

@@ -72,7 +72,7 @@ class RecordGroupForm(forms.ModelForm):
             self.instance.template, rich=self.rich, was_rich=self.instance.rich_text
         )
         self.fields["template"] = body_field(rich=self.rich, label="Template", required=False)
-        self.fields["template"].help_text = self._meta.help_texts["template"]
+        self.fields["template"].help_text = self._meta.help_texts["template"]  # type: ignore[index]  # Meta sets it
 
     def group_input(self) -> dict:
         """The keyword arguments of record_group_create / _update, from a valid form."""

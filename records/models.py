@@ -17,6 +17,7 @@ constraint, so deleting an entry keeps the log of it.
 import logging
 import uuid
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -197,6 +198,14 @@ class Entry(Sealed):
 
     title = SealedText()
     body = SealedText()
+
+    if TYPE_CHECKING:
+        # What an entry being shown carries (records.tab: entry_opened, entry_with_windows).
+        text: dict[str, str] | None
+        edit_refusal: str | None
+        delete_refusal: str | None
+        edit_closes: datetime | None
+        delete_closes: datetime | None
 
     def __str__(self) -> str:
         return f"Entry {self.pk}"

@@ -65,7 +65,9 @@ def _refusal(
         return ValidationError(archived, code="record_archived")
     if entry.within(window):
         return None
-    return ValidationError(_closed_message(closed, entry, window), code="window_closed")
+    # A window of None never closes: within() answered above.
+    message = _closed_message(closed, entry, window)  # type: ignore[arg-type]
+    return ValidationError(message, code="window_closed")
 
 
 def _edit_refusal(entry: Entry, settings: CustomerSettings | None) -> ValidationError | None:
@@ -93,14 +95,14 @@ def entry_edit_refusal(entry: Entry, settings: CustomerSettings | None = None) -
     edit window closed), or None when it can. An entry that cannot be opened is never
     re-encrypted: its tokens stay as they are for whoever looks into it."""
     refusal = _edit_refusal(entry, settings)
-    return refusal.message if refusal else None
+    return str(refusal.message) if refusal else None
 
 
 def entry_delete_refusal(entry: Entry, settings: CustomerSettings | None = None) -> str | None:
     """Why `entry` cannot be deleted now, or None when it can. An entry that cannot be
     opened is kept as it is, for whoever looks into why."""
     refusal = _delete_refusal(entry, settings)
-    return refusal.message if refusal else None
+    return str(refusal.message) if refusal else None
 
 
 def record_access_log(
@@ -138,7 +140,8 @@ def record_denied_log(
     record_id = entry.record_id if entry else record_id
     records = Record.objects.filter(pk=record_id)
     if customer_id is not None:
-        records = records.filter(customer_id=_as_uuid(customer_id))
+        # A malformed id (None) matches no record, as it should.
+        records = records.filter(customer_id=_as_uuid(customer_id))  # type: ignore[misc]
     record = records.first() if record_id else None
     if record is None:
         return None
@@ -243,7 +246,7 @@ def entry_update(
     previous = EntryVersion(
         entry=entry, written=entry.updated, replaced_by=by, rich_text=entry.rich_text
     )
-    previous.seal(**entry.readable())
+    previous.seal(**entry.readable())  # type: ignore[arg-type]  # refused above when None
     previous.save()
     entry.rich_text = rich_text.writes_rich(entry.rich_text)
     entry.seal(title=title, body=_body_as_stored(body, entry.rich_text))

@@ -6,10 +6,9 @@ line to the access log, whoever opens it and however often.
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from accounts import two_factor
 from accounts.network import client_ip
+from config.http import AuthenticatedHttpRequest
 from config.pagination import KeysetPaginator
 from customers.models import Customer, CustomerSettings
 from records import services
@@ -18,7 +17,7 @@ from records.models import Entry, Record, RecordAccess, RecordGroup
 ENTRIES_PER_PAGE = 25
 
 
-def is_shown(request: HttpRequest, settings: CustomerSettings) -> bool:
+def is_shown(request: AuthenticatedHttpRequest, settings: CustomerSettings) -> bool:
     """Whether the profile has the Record tab (asked once per profile page). Asked for by
     someone without the permission (a link to `?tab=record&record=<id>`), it is not shown
     and the attempt is written to that record's access log as "denied"."""
@@ -55,7 +54,7 @@ def entry_with_windows(entry: Entry, settings: CustomerSettings) -> Entry:
     return entry
 
 
-def context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
+def context(request: AuthenticatedHttpRequest, customer: Customer) -> dict[str, Any]:
     if not request.user.is_verified():
         # Health data only in a session verified with a second factor.
         return {"second_factor_url": two_factor.health_data_step_url(request)}
@@ -99,4 +98,4 @@ def _chosen(records: list[Record], wanted: str | None) -> Record | None:
         if str(record.pk) == wanted:
             return record
     open_records = [record for record in records if not record.archived]
-    return (open_records or records or [None])[0]
+    return next(iter(open_records or records), None)

@@ -8,12 +8,13 @@ records.services; pages log what they show.
 """
 
 from functools import wraps
+from typing import Any
 
 from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.csp import CSP
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_POST
 from accounts import two_factor
 from accounts.network import client_ip
 from config.forms import show_service_errors
+from config.http import AuthenticatedHttpRequest
 from config.pagination import KeysetPaginator
 from config.streaming import stream
 from customers.models import Customer, CustomerSettings
@@ -42,7 +44,7 @@ def _editor_csp() -> dict[str, list[str]]:
     """The site's Content-Security-Policy, plus what the rich-text editor needs: it positions
     its menus with inline styles and shows pasted images as blob: URLs. Only the pages that
     show the editor get it."""
-    policy = django_settings.SECURE_CSP
+    policy: dict[str, Any] = django_settings.SECURE_CSP
     return {
         **policy,
         "style-src": [*policy["style-src"], CSP.UNSAFE_INLINE],
@@ -51,7 +53,7 @@ def _editor_csp() -> dict[str, list[str]]:
     }
 
 
-def _render_form(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+def _render_form(request: AuthenticatedHttpRequest, template: str, context: dict) -> HttpResponse:
     if context["form"].rich:
         # Django's per-view override, applied here because only a form in the editor's
         # format needs it (the policy is read from settings when the page is drawn).
@@ -71,7 +73,7 @@ def records_page(permission: str):
 
         @records_addon
         @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapped(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
             if not request.user.has_perm(permission):
                 # The log is where a supervisor looks: a refused attempt on a record is
                 # written there too.
@@ -104,7 +106,7 @@ def _entry(entry_id) -> Entry:
     )
 
 
-def _refuse(request: HttpRequest, reasons: list[str], record: Record) -> HttpResponse:
+def _refuse(request: AuthenticatedHttpRequest, reasons: list[str], record: Record) -> HttpResponse:
     """Back to the record, saying why what was asked cannot be done."""
     for reason in reasons:
         messages.error(request, reason)
@@ -112,7 +114,7 @@ def _refuse(request: HttpRequest, reasons: list[str], record: Record) -> HttpRes
 
 
 @records_page("records.add_record")
-def record_create(request: HttpRequest, customer_id) -> HttpResponse:
+def record_create(request: AuthenticatedHttpRequest, customer_id) -> HttpResponse:
     customer = get_object_or_404(Customer, pk=customer_id)
     form = RecordForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -129,7 +131,7 @@ def record_create(request: HttpRequest, customer_id) -> HttpResponse:
 
 @records_page("records.change_record")
 @require_POST
-def record_archive(request: HttpRequest, record_id) -> HttpResponse:
+def record_archive(request: AuthenticatedHttpRequest, record_id) -> HttpResponse:
     record = _record(record_id)
     archive = request.POST.get("archive") == "1"
     try:
@@ -144,7 +146,7 @@ def record_archive(request: HttpRequest, record_id) -> HttpResponse:
 
 
 @records_page("records.view_record")
-def record_print(request: HttpRequest, record_id) -> HttpResponse:
+def record_print(request: AuthenticatedHttpRequest, record_id) -> HttpResponse:
     record = _record(record_id)
     settings = CustomerSettings.for_request(request)
     entries = stream(
@@ -167,7 +169,7 @@ def record_print(request: HttpRequest, record_id) -> HttpResponse:
 
 
 @records_page("records.add_entry")
-def entry_create(request: HttpRequest, record_id) -> HttpResponse:
+def entry_create(request: AuthenticatedHttpRequest, record_id) -> HttpResponse:
     record = _record(record_id)
     if record.archived:
         messages.error(request, "This record is archived: new entries cannot be added.")
@@ -203,7 +205,7 @@ def entry_create(request: HttpRequest, record_id) -> HttpResponse:
 
 
 @records_page("records.change_entry")
-def entry_edit(request: HttpRequest, entry_id) -> HttpResponse:
+def entry_edit(request: AuthenticatedHttpRequest, entry_id) -> HttpResponse:
     entry = _entry(entry_id)
     settings = CustomerSettings.for_request(request)
     entry_with_windows(entry, settings)
@@ -211,7 +213,7 @@ def entry_edit(request: HttpRequest, entry_id) -> HttpResponse:
         return _refuse(request, [entry.edit_refusal], entry.record)
     rich = writes_rich(entry.rich_text, settings)
     # Opened once, by entry_with_windows (an entry that cannot be opened was refused above).
-    initial = dict(entry.text)
+    initial = dict(entry.text)  # type: ignore[arg-type]
     initial["body"] = in_format(initial["body"], rich=rich, was_rich=entry.rich_text)
     form = EntryForm(request.POST if request.method == "POST" else None, rich=rich, initial=initial)
     if form.is_valid():
@@ -237,7 +239,7 @@ def entry_edit(request: HttpRequest, entry_id) -> HttpResponse:
 
 
 @records_page("records.delete_entry")
-def entry_delete(request: HttpRequest, entry_id) -> HttpResponse:
+def entry_delete(request: AuthenticatedHttpRequest, entry_id) -> HttpResponse:
     entry = _entry(entry_id)
     entry_with_windows(entry, CustomerSettings.for_request(request))
     if entry.delete_refusal:
@@ -247,14 +249,15 @@ def entry_delete(request: HttpRequest, entry_id) -> HttpResponse:
             services.entry_delete(entry=entry, by=request.user, address=client_ip(request))
         except ValidationError as error:
             return _refuse(request, error.messages, entry.record)
-        messages.success(request, f"Entry “{entry.text['title']}” deleted.")
+        # entry_delete refuses an entry that cannot be opened, so its text is there.
+        messages.success(request, f"Entry “{entry.text['title']}” deleted.")  # type: ignore[index]
         return redirect(record_url(entry.record))
     context = {"entry": entry, "record": entry.record, "versions": entry.versions.count()}
     return render(request, "records/entry_confirm_delete.html", context)
 
 
 @records_page("records.view_entryversion")
-def entry_history(request: HttpRequest, entry_id) -> HttpResponse:
+def entry_history(request: AuthenticatedHttpRequest, entry_id) -> HttpResponse:
     entry = _entry(entry_id)
     versions = list(entry.versions.select_related("replaced_by"))
     services.record_access_log(
@@ -270,7 +273,7 @@ def entry_history(request: HttpRequest, entry_id) -> HttpResponse:
 
 @records_addon
 @permission_required("records.view_recordaccess", raise_exception=True)
-def access_log(request: HttpRequest, customer_id) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest, customer_id) -> HttpResponse:
     """Who looked at or changed this customer's records. Hidden with the rest of the add-on
     while it is off; the log itself outlives the switch and shows again when it is on."""
     customer = get_object_or_404(Customer, pk=customer_id)
@@ -292,22 +295,22 @@ def access_log(request: HttpRequest, customer_id) -> HttpResponse:
 
 
 @records_page("records.view_recordgroup")
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     groups = RecordGroup.objects.order_by("-is_active", "name")
     return render(request, "records/group_list.html", {"groups": groups})
 
 
 @records_page("records.add_recordgroup")
-def group_create(request: HttpRequest) -> HttpResponse:
+def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _group_form(request, RecordGroup())
 
 
 @records_page("records.change_recordgroup")
-def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
+def group_edit(request: AuthenticatedHttpRequest, group_id: int) -> HttpResponse:
     return _group_form(request, get_object_or_404(RecordGroup, pk=group_id))
 
 
-def _group_form(request: HttpRequest, group: RecordGroup) -> HttpResponse:
+def _group_form(request: AuthenticatedHttpRequest, group: RecordGroup) -> HttpResponse:
     form = RecordGroupForm(request.POST if request.method == "POST" else None, instance=group)
     if form.is_valid():
         created = group.pk is None

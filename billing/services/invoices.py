@@ -114,8 +114,8 @@ def sale_issue(*, sale: Sale, by: User, issued_on: datetime.date | None = None) 
             for line in sale_lines
         ]
         total = sum((amount.gross for amount in amounts), money.ZERO)
-        parts = [(sale.debtor, amounts)]
-        if sale.split:
+        parts: list[tuple[Debtor, list[money.LineAmounts]]] = [(sale.debtor, amounts)]
+        if sale.split and sale.second_debtor and sale.split_value is not None:
             second_pays = (
                 sale.split_value
                 if sale.split == Sale.Split.AMOUNT
@@ -188,7 +188,7 @@ def invoice_credit(
         )
         if invoice.kind != Invoice.Kind.INVOICE:
             raise ValidationError(_("A credit note cannot be credited."), code="credit_of_credit")
-        credited = defaultdict(lambda: money.ZERO)
+        credited: defaultdict[int | None, Decimal] = defaultdict(lambda: money.ZERO)
         for line in InvoiceLine.objects.filter(invoice__credits=invoice):
             credited[line.credits_line_id] += -line.quantity
         credit_lines = []

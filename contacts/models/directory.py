@@ -5,6 +5,9 @@ Deleting a category takes its contacts and their links to customers with it (the
 asks for that), after a warning that counts what goes (contacts.views.category_delete).
 """
 
+from collections.abc import Sequence
+from typing import cast
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections, models
@@ -48,7 +51,7 @@ CATEGORY_NAME_TAKEN = "A contact category with this name already exists."
 
 
 class ContactCategoryQuerySet(models.QuerySet):
-    def matching(self, text: str) -> "ContactCategoryQuerySet":
+    def matching(self, text: str) -> models.QuerySet:
         """The categories whose name contains, or closely resembles, `text` (their ids, in
         id order: search() reads each one's contacts from its index in that order)."""
         folded = Fold(models.Value(text))
@@ -117,7 +120,7 @@ def _corrected_reads(contacts: models.QuerySet) -> list[models.QuerySet]:
     ]
 
 
-def _leading(source: str, params: list, reads: list[models.QuerySet], count: int) -> RawSQL:
+def _leading(source: str, params: Sequence, reads: list[models.QuerySet], count: int) -> RawSQL:
     """Ids of the first `count` contacts of each of `reads`, for each row of `source`
     (a LATERAL join). Each read follows its own index and stops at `count`, so a common
     word or a large category costs `count` rows, not all of its contacts; what the tier
@@ -237,7 +240,7 @@ class _RankedQuery(Query):
         return _RankedCompiler(self, connection, using, elide_empty)
 
 
-class ContactQuerySet(models.QuerySet):
+class ContactQuerySet(models.QuerySet["Contact"]):
     def search(self, text: str, limit: int) -> list["Contact"]:
         """The `limit` contacts that best match `text`, best first, in one query.
 
@@ -268,8 +271,8 @@ class ContactQuerySet(models.QuerySet):
             if len(digits) < 3:
                 return []
             # Any `limit` matches the trigram index yields, not all of them sorted.
-            found = self.filter(search_text__contains=digits).order_by()[:limit]
-            return sorted(found, key=_name_order)
+            by_digits = self.filter(search_text__contains=digits).order_by()[:limit]
+            return sorted(by_digits, key=_name_order)
         shape = (
             limit,
             len(text) >= SUBSTRING_MIN_LENGTH,
@@ -289,9 +292,13 @@ class ContactQuerySet(models.QuerySet):
             )
             .order_by()
         )
-        found.query.__class__ = _RankedQuery
-        found.query.ranking = (ranking, [text if p == _TYPED else p for p in compiled])
-        return sorted(found, key=lambda contact: contact.search_position)
+        ranked = found.query
+        ranked.__class__ = _RankedQuery
+        cast(_RankedQuery, ranked).ranking = (
+            ranking,
+            [text if p == _TYPED else p for p in compiled],
+        )
+        return sorted(found, key=lambda contact: contact.search_position)  # type: ignore[attr-defined]  # annotated above
 
     def with_customer_count(self) -> "ContactQuerySet":
         """Annotate `customer_count`: on how many customers' profiles each contact is.

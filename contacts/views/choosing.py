@@ -5,9 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from config.http import AuthenticatedHttpRequest
 from config.replica import reads_from_replica
 from contacts import services
 from contacts.forms import ContactChoiceForm
@@ -24,7 +25,7 @@ CHOICES_SHOWN = 20
 @contacts_shown
 @permission_required(["customers.change_customer", "contacts.view_contact"], raise_exception=True)
 @reads_from_replica
-def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
+def customer_contact_choose(request: AuthenticatedHttpRequest, customer_id) -> HttpResponse:
     """Search the directory (htmx type-ahead) and put the chosen contact on the profile."""
     customer = get_object_or_404(Customer, id=customer_id)
     if request.method == "POST":
@@ -55,7 +56,9 @@ def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
 
 @contacts_shown
 @permission_required("customers.change_customer", raise_exception=True)
-def customer_contact_remove(request: HttpRequest, customer_id, contact_id: int) -> HttpResponse:
+def customer_contact_remove(
+    request: AuthenticatedHttpRequest, customer_id, contact_id: int
+) -> HttpResponse:
     customer = get_object_or_404(Customer, id=customer_id)
     link = get_object_or_404(
         CustomerContact.objects.select_related("contact"), customer=customer, contact_id=contact_id

@@ -2,19 +2,23 @@
 depend on, and the customer whose Contacts tab the user came from."""
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import ngettext
 
+from config.http import AuthenticatedHttpRequest
 from customers.models import Customer
 from customers.profile import tab_url
 from customers.switches import switched_on
 
 
-def customer_from_query(request: HttpRequest) -> Customer | None:
+def customer_from_query(request: AuthenticatedHttpRequest) -> Customer | None:
     """The customer whose Contacts tab the user came from (?customer=<id>), if any."""
+    customer_id = request.GET.get("customer")
+    if not customer_id:
+        return None
     try:
-        return Customer.objects.filter(id=request.GET.get("customer") or None).first()
+        return Customer.objects.filter(id=customer_id).first()
     except ValidationError:
         return None  # not a UUID
 

@@ -11,13 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models.functions import Lower
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from config.http import AuthenticatedHttpRequest
 from config.pagination import KeysetPaginator
 from config.replica import reads_from_replica
 from contacts import services
@@ -40,7 +41,7 @@ CATEGORY_CONTACTS_ORDER = ("created", "id")
 @contacts_shown
 @permission_required("contacts.view_contactcategory", raise_exception=True)
 @reads_from_replica
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The staff Contacts section: every category, with how many contacts it holds."""
     categories = ContactCategory.objects.order_by(Lower("name"))
     query = request.GET.get("q", "").strip()
@@ -61,7 +62,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 @contacts_shown
 @require_POST
 @permission_required("contacts.add_contactcategory", raise_exception=True)
-def category_create(request: HttpRequest) -> HttpResponse:
+def category_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create a category from the form on the directory page or a customer's Contacts
     tab. A name to correct comes back at the field: in place (htmx), or on a page of its
     own when the form was posted without the script."""
@@ -80,7 +81,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
 @contacts_shown
 @permission_required("contacts.view_contactcategory", raise_exception=True)
 @reads_from_replica
-def category_detail(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_detail(request: AuthenticatedHttpRequest, category_id: int) -> HttpResponse:
     """The "Edit category" page: rename at the top, contacts below, the form for a new
     contact under them (the guide's "Create new contact"), delete at the bottom."""
     category = get_object_or_404(ContactCategory, pk=category_id)
@@ -96,7 +97,7 @@ def category_detail(request: HttpRequest, category_id: int) -> HttpResponse:
 
 
 def category_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     category: ContactCategory,
     *,
     rename_form: CategoryForm | None = None,
@@ -122,7 +123,7 @@ def category_page(
 
 @contacts_shown
 @permission_required("contacts.delete_contactcategory", raise_exception=True)
-def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_delete(request: AuthenticatedHttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
     customer = customer_from_query(request)
     if request.method == "POST":

@@ -3,12 +3,12 @@ and the customers whose profiles show it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from config.http import local_url
+from config.http import AuthenticatedHttpRequest, local_url
 from config.pagination import KeysetPaginator
 from contacts import services
 from contacts.forms import ContactForm
@@ -27,7 +27,7 @@ CUSTOMERS_PER_PAGE = 50
 
 @contacts_shown
 @permission_required("contacts.add_contact", raise_exception=True)
-def contact_create(request: HttpRequest, category_id: int) -> HttpResponse:
+def contact_create(request: AuthenticatedHttpRequest, category_id: int) -> HttpResponse:
     """The new-contact form of the category page posts here; what needs correcting (or a
     possible duplicate) comes back on the category page, at the form."""
     category = get_object_or_404(ContactCategory, pk=category_id)
@@ -51,7 +51,7 @@ def contact_create(request: HttpRequest, category_id: int) -> HttpResponse:
 
 @contacts_shown
 @permission_required("contacts.change_contact", raise_exception=True)
-def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, contact_id: int) -> HttpResponse:
     """Edit a directory contact. It is the same contact on every customer's profile that
     shows it, and the page says so; saving returns to where the user came from (`next`)."""
     contacts = Contact.objects.select_related("category").with_customer_count()
@@ -77,7 +77,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @contacts_shown
 @permission_required("contacts.delete_contact", raise_exception=True)
-def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_delete(request: AuthenticatedHttpRequest, contact_id: int) -> HttpResponse:
     """Delete a directory contact, after a warning that says on how many customers'
     profiles it is (it goes from all of them)."""
     contact = get_object_or_404(
@@ -97,7 +97,7 @@ def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @contacts_shown
 @permission_required(["contacts.view_contact", "customers.view_customer"], raise_exception=True)
-def contact_customers(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_customers(request: AuthenticatedHttpRequest, contact_id: int) -> HttpResponse:
     """The customers whose profiles show this contact."""
     contact = get_object_or_404(Contact.objects.select_related("category"), pk=contact_id)
     customers = Customer.objects.filter(directory_links__contact=contact)

@@ -4,12 +4,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from config.http import AuthenticatedHttpRequest
 from config.replica import reads_from_replica
 from config.spreadsheet import csv_response
 from contacts import transfer
@@ -29,7 +31,7 @@ def _export_contacts(category: ContactCategory):
 @contacts_shown
 @permission_required("contacts.view_contact", raise_exception=True)
 @reads_from_replica
-def category_export_csv(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_export_csv(request: AuthenticatedHttpRequest, category_id: int) -> HttpResponseBase:
     category = get_object_or_404(ContactCategory, pk=category_id)
     filename = f"{slugify(category.name) or 'contacts'}.csv"
     return csv_response(filename, transfer.HEADER, transfer.csv_rows(_export_contacts(category)))
@@ -38,7 +40,7 @@ def category_export_csv(request: HttpRequest, category_id: int) -> HttpResponse:
 @contacts_shown
 @permission_required("contacts.view_contact", raise_exception=True)
 @reads_from_replica
-def category_export_vcard(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_export_vcard(request: AuthenticatedHttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
     cards = "".join(transfer.vcards(_export_contacts(category), category))
     response = HttpResponse(cards, content_type="text/vcard; charset=utf-8")
@@ -49,7 +51,7 @@ def category_export_vcard(request: HttpRequest, category_id: int) -> HttpRespons
 
 @contacts_shown
 @permission_required("contacts.add_contact", raise_exception=True)
-def category_import(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_import(request: AuthenticatedHttpRequest, category_id: int) -> HttpResponse:
     """Upload a CSV file and see what would be imported, row by row, before anything is."""
     category = get_object_or_404(ContactCategory, pk=category_id)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -73,7 +75,7 @@ def category_import(request: HttpRequest, category_id: int) -> HttpResponse:
 @contacts_shown
 @require_POST
 @permission_required("contacts.add_contact", raise_exception=True)
-def category_import_confirm(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_import_confirm(request: AuthenticatedHttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(ContactCategory, pk=category_id)
     pending = request.session.get(IMPORT_SESSION_KEY)
     if not pending or pending.get("category") != category.pk:

@@ -4,11 +4,12 @@ itself is contacts.tab)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from config.forms import show_service_errors
+from config.http import AuthenticatedHttpRequest
 from contacts import services
 from contacts.forms import ContactPersonForm, PrimaryConfirmForm
 from contacts.history import preference_history
@@ -29,7 +30,7 @@ def _get_person(person_id) -> ContactPerson:
 
 
 @permission_required("contacts.add_contactperson", raise_exception=True)
-def person_create(request: HttpRequest, customer_id) -> HttpResponse:
+def person_create(request: AuthenticatedHttpRequest, customer_id) -> HttpResponse:
     customer = get_object_or_404(Customer, id=customer_id)
     if refusal := erased_refusal(customer):
         messages.error(request, refusal)
@@ -54,7 +55,7 @@ def person_create(request: HttpRequest, customer_id) -> HttpResponse:
 
 
 @permission_required("contacts.change_contactperson", raise_exception=True)
-def person_edit(request: HttpRequest, person_id) -> HttpResponse:
+def person_edit(request: AuthenticatedHttpRequest, person_id) -> HttpResponse:
     person = _get_person(person_id)
     settings = CustomerSettings.for_request(request)
     form = ContactPersonForm(
@@ -79,7 +80,7 @@ def person_edit(request: HttpRequest, person_id) -> HttpResponse:
 
 
 @permission_required("contacts.view_contactperson", raise_exception=True)
-def person_detail(request: HttpRequest, person_id) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, person_id) -> HttpResponse:
     person = _get_person(person_id)
     context = {
         "person": person,
@@ -91,7 +92,7 @@ def person_detail(request: HttpRequest, person_id) -> HttpResponse:
 
 
 @permission_required("contacts.delete_contactperson", raise_exception=True)
-def person_delete(request: HttpRequest, person_id) -> HttpResponse:
+def person_delete(request: AuthenticatedHttpRequest, person_id) -> HttpResponse:
     person = _get_person(person_id)
     if request.method == "POST":
         services.contact_person_delete(person=person)
@@ -105,7 +106,7 @@ def person_delete(request: HttpRequest, person_id) -> HttpResponse:
 
 
 @permission_required("contacts.change_contactperson", raise_exception=True)
-def person_set_primary(request: HttpRequest, person_id) -> HttpResponse:
+def person_set_primary(request: AuthenticatedHttpRequest, person_id) -> HttpResponse:
     """Actions › Set as primary contact: confirmed by typing the word "primary"."""
     person = _get_person(person_id)
     form = PrimaryConfirmForm(request.POST or None)

@@ -303,10 +303,11 @@ class CustomerSettings(models.Model):
         accounts.SecuritySettings: saving clears the cache; other worker processes without
         a shared cache (CACHE_URL) see a change within a minute. Writes that depend on the
         settings lock the row instead (customers.services._locked_settings)."""
+        # Kept on the request itself (an attribute of our own, unknown to django-stubs).
         if not hasattr(request, "_customer_settings"):
             loaded = cache.get(cls.CACHE_KEY)
             if loaded is None:
                 loaded = cls.load()
                 cache.set(cls.CACHE_KEY, loaded, timeout=60)
-            request._customer_settings = loaded
-        return request._customer_settings
+            request._customer_settings = loaded  # type: ignore[attr-defined]
+        return request._customer_settings  # type: ignore[attr-defined]

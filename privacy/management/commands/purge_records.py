@@ -40,14 +40,14 @@ class Command(BaseCommand):
             if not result.purged:
                 self.stdout.write(
                     f"Erasure request {request.pk} (customer {request.customer_id}): a later "
-                    f"entry keeps the records until {result.kept_until.isoformat()}."
+                    f"entry keeps the records until {result.kept_until.isoformat()}."  # type: ignore[union-attr]  # set: see _purge
                 )
                 continue
             purged += 1
             lines = summary_lines(result.removed) or ["nothing left to remove"]
             self.stdout.write(
                 f"{verb} erasure request {request.pk} (customer {request.customer_id}, kept "
-                f"until {result.kept_until.isoformat()}): {', '.join(lines)}."
+                f"until {result.kept_until.isoformat()}): {', '.join(lines)}."  # type: ignore[union-attr]  # set: see _purge
             )
             for key, count in result.removed.items():
                 total[key] = total.get(key, 0) + count

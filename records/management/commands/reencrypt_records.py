@@ -26,7 +26,7 @@ is a sequential scan of the heap (the bodies are in TOAST, not read), once per t
 import contextlib
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import psycopg
 from django.core.management.base import BaseCommand, CommandError
@@ -126,7 +126,7 @@ class _Pipeline:
         # Connected as Django's own connection is (its settings and OPTIONS), outside a pool.
         params = connection.get_connection_params()
         self.connections = [psycopg.connect(**params) for _ in range(2)]
-        self.writes = [None, None]
+        self.writes: list[Future | None] = [None, None]
         self.turn = 1
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reencrypt")
 
