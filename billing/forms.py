@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import PriceItem, Sale
+from billing.models import Payment, PriceItem, Sale
 from billing.services.sales import second_debtors
 from customers.models import Calendar
 from debtors.models import Debtor
@@ -74,3 +74,15 @@ class SaleLineForm(forms.Form):
         self.fields["item"].queryset = PriceItem.objects.filter(active=True)  # type: ignore[attr-defined]
         if not may_change_price:
             del self.fields["unit_price"]
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount (DKK)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.ChoiceField(label=_("Method"), choices=Payment.Method.choices)
+
+
+class CreditForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it credited?"), max_length=500)

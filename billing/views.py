@@ -7,12 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from billing import listing, money, services
-from billing.forms import InvoiceFilterForm, SaleForm, SaleLineForm
+from billing.forms import CreditForm, InvoiceFilterForm, PaymentForm, SaleForm, SaleLineForm
 from billing.models import Invoice, Sale
 from config.forms import show_service_errors
 from config.http import AuthenticatedHttpRequest
@@ -40,11 +41,48 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("billing.view_invoice", raise_exception=True)
-def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_detail(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     invoice = get_object_or_404(
         Invoice.objects.with_open_amount().select_related("customer", "credits"), pk=invoice_id
     )
+    payment_form = PaymentForm(
+        initial={"amount": invoice.open_amount, "paid_on": timezone.localdate()}
+    )
+    credit_form = CreditForm()
+    if request.method == "POST":
+        if "pay" in request.POST:
+            if not request.user.has_perm("billing.add_payment"):
+                raise PermissionDenied
+            payment_form = PaymentForm(request.POST)
+            if payment_form.is_valid():
+                try:
+                    services.payment_register(
+                        invoice=invoice, by=request.user, **payment_form.cleaned_data
+                    )
+                except ValidationError as error:
+                    show_service_errors(payment_form, error)
+                else:
+                    messages.success(request, _("Payment registered."))
+                    return redirect("billing:invoice", invoice.pk)
+        elif "credit" in request.POST:
+            if not request.user.has_perm("billing.add_invoice"):
+                raise PermissionDenied
+            credit_form = CreditForm(request.POST)
+            if credit_form.is_valid():
+                try:
+                    note = services.invoice_credit(
+                        invoice=invoice, by=request.user, reason=credit_form.cleaned_data["reason"]
+                    )
+                except ValidationError as error:
+                    show_service_errors(credit_form, error)
+                else:
+                    messages.success(
+                        request, _("Credit note %(number)s issued.") % {"number": note.number}
+                    )
+                    return redirect("billing:invoice", note.pk)
     context = {
+        "payment_form": payment_form,
+        "credit_form": credit_form,
         "invoice": invoice,
         "lines": invoice.lines.order_by("position"),
         "vat_by_rate": invoice_vat_by_rate(invoice),

@@ -73,3 +73,38 @@ def test_staff_without_billing_see_no_invoices(client_for, therapist):
     client = client_for(therapist)
     assert client.get("/billing/invoices/").status_code == 403
     assert client.get(f"/billing/invoices/{invoice.pk}/").status_code == 403
+
+
+def test_a_payment_is_registered_from_the_invoice_page(client_for, receptionist):
+    (invoice,) = _invoice(("1", "650.00", "0", "0.00"))
+    client = client_for(receptionist)
+    url = f"/billing/invoices/{invoice.pk}/"
+    response = client.post(
+        url, {"pay": "1", "amount": "200.00", "paid_on": "2026-11-10", "method": "mobilepay"}
+    )
+    assert response.status_code == 302
+    assert "Still owed:</strong> 450.00 kr." in client.get(url).content.decode()
+
+
+def test_a_payment_over_what_is_owed_is_refused_at_the_amount(client_for, receptionist):
+    (invoice,) = _invoice(("1", "650.00", "0", "0.00"))
+    response = client_for(receptionist).post(
+        f"/billing/invoices/{invoice.pk}/",
+        {"pay": "1", "amount": "650.01", "paid_on": "2026-11-10", "method": "card"},
+    )
+    assert response.status_code == 200
+    assert "amount" in response.context["payment_form"].errors
+    assert not invoice.payments.exists()
+
+
+def test_a_credit_note_is_issued_from_the_invoice_page_with_a_reason(client_for, receptionist):
+    (invoice,) = _invoice(("1", "650.00", "0", "0.00"))
+    client = client_for(receptionist)
+    refused = client.post(f"/billing/invoices/{invoice.pk}/", {"credit": "1", "reason": ""})
+    assert "reason" in refused.context["credit_form"].errors
+    response = client.post(
+        f"/billing/invoices/{invoice.pk}/", {"credit": "1", "reason": "Wrong debtor"}
+    )
+    note = invoice.credit_notes.get()
+    assert response.url == f"/billing/invoices/{note.pk}/"
+    assert note.total == Decimal("-650.00")
