@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from contacts import services
 from contacts.forms import ContactChoiceForm
@@ -36,7 +37,11 @@ def customer_contact_choose(request: HttpRequest, customer_id) -> HttpResponse:
             except ValidationError as error:
                 messages.error(request, error.messages[0])
             else:
-                messages.success(request, f"{contact.name} added to {customer.name}'s contacts.")
+                messages.success(
+                    request,
+                    _("%(contact)s added to %(customer)s's contacts.")
+                    % {"contact": contact.name, "customer": customer.name},
+                )
         return to_contacts_tab(customer)
     query = request.GET.get("q", "").strip()
     # Contacts already on the profile are found too, and said to be: "no match" for a
@@ -62,8 +67,8 @@ def customer_contact_remove(request: HttpRequest, customer_id, contact_id: int) 
         services.customer_contact_remove(customer=customer, contact=link.contact)
         messages.success(
             request,
-            f"{link.contact.name} removed from {customer.name}'s contacts "
-            "(still in the directory).",
+            _("%(contact)s removed from %(customer)s's contacts (still in the directory).")
+            % {"contact": link.contact.name, "customer": customer.name},
         )
         return to_contacts_tab(customer)
     context = {"customer": customer, "contact": link.contact}
