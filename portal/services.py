@@ -64,13 +64,13 @@ def portal_access_update(
         if access is None:
             return ""
         portal_access_revoke(person=person)
-        return f"{person.name} can no longer sign in to the customer portal."
+        return _("%(name)s can no longer sign in to the customer portal.") % {"name": person.name}
     values = {p: p in change.permissions for p in Permission.values}
     if access is not None:
         if access.granted_permissions == change.permissions:
             return ""
         PortalAccess.objects.filter(pk=access.pk).update(**values)
-        return f"{person.name}'s portal permissions were changed."
+        return _("%(name)s's portal permissions were changed.") % {"name": person.name}
     _grant(person=person, values=values, by=by)
     portal_invitation_send(person=person, site_url=site_url)
     return _("%(name)s was given portal access; an invitation is on its way to %(email)s.") % {

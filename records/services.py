@@ -39,16 +39,6 @@ from records.models import Entry, EntryVersion, Record, RecordAccess, RecordGrou
 Action = RecordAccess.Action
 
 
-def _closed_message(action: str, entry: Entry, minutes: int) -> str:
-    if minutes == 0:
-        return f"Entries cannot be {action} (the Customer record setting says never)."
-    closes = timezone.localtime(entry.window_closes(minutes))
-    return (
-        f"This entry can no longer be {action}: the window closed on "
-        f"{date_format(closes, 'j M Y, H:i')}."
-    )
-
-
 UNREADABLE_ENTRY = gettext_lazy(
     "This entry cannot be opened (it does not belong to this record, or its key is missing). "
     "The clinic's administrator has been told."
@@ -56,18 +46,20 @@ UNREADABLE_ENTRY = gettext_lazy(
 
 
 def _refusal(
-    entry: Entry, window: int | None, *, archived: str, closed: str
+    entry: Entry, window: int | None, *, archived: str, never: str, closed: str
 ) -> ValidationError | None:
-    """Why `entry` cannot be changed now, with the reason's code, or None when it can."""
+    """Why `entry` cannot be changed now, with the reason's code, or None when it can.
+    `closed` names the time the window closed as %(closes)s."""
     if entry.readable() is None:
         return ValidationError(str(UNREADABLE_ENTRY), code="unreadable")
     if entry.record.archived:
         return ValidationError(archived, code="record_archived")
     if entry.within(window):
         return None
-    # A window of None never closes: within() answered above.
-    message = _closed_message(closed, entry, window)  # type: ignore[arg-type]
-    return ValidationError(message, code="window_closed")
+    if window == 0:
+        return ValidationError(never, code="window_closed")
+    closes = date_format(timezone.localtime(entry.window_closes(window)), "j M Y, H:i")
+    return ValidationError(closed % {"closes": closes}, code="window_closed")
 
 
 def _edit_refusal(entry: Entry, settings: CustomerSettings | None) -> ValidationError | None:
@@ -75,8 +67,9 @@ def _edit_refusal(entry: Entry, settings: CustomerSettings | None) -> Validation
     return _refusal(
         entry,
         settings.record_edit_window,
-        archived="This record is archived: its entries cannot be changed.",
-        closed="edited",
+        archived=_("This record is archived: its entries cannot be changed."),
+        never=_("Entries cannot be edited (the Customer record setting says never)."),
+        closed=_("This entry can no longer be edited: the window closed on %(closes)s."),
     )
 
 
@@ -85,8 +78,9 @@ def _delete_refusal(entry: Entry, settings: CustomerSettings | None) -> Validati
     return _refusal(
         entry,
         settings.record_delete_window,
-        archived="This record is archived: its entries cannot be deleted.",
-        closed="deleted",
+        archived=_("This record is archived: its entries cannot be deleted."),
+        never=_("Entries cannot be deleted (the Customer record setting says never)."),
+        closed=_("This entry can no longer be deleted: the window closed on %(closes)s."),
     )
 
 
@@ -194,7 +188,9 @@ def record_archive(
 ) -> Record:
     """Archive a record, or bring it back; only while the Archive setting is on."""
     if not CustomerSettings.load().record_archive_enabled:
-        raise ValidationError("Archiving records is switched off in the back-end settings.")
+        raise ValidationError(
+            _("Archiving records is switched off in the back-end settings."), code="archive_off"
+        )
     record = _locked_record(record.pk)
     if bool(record.archived) != archived:
         record.archived = timezone.now() if archived else None

@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.csp import CSP
+from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
@@ -124,7 +125,7 @@ def record_create(request: AuthenticatedHttpRequest, customer_id) -> HttpRespons
             by=request.user,
             address=client_ip(request),
         )
-        messages.success(request, f"Record “{record.shown_title}” created.")
+        messages.success(request, _("Record “%(title)s” created.") % {"title": record.shown_title})
         return redirect(record_url(record))
     return render(request, "records/record_form.html", {"form": form, "customer": customer})
 
@@ -140,8 +141,11 @@ def record_archive(request: AuthenticatedHttpRequest, record_id) -> HttpResponse
         )
     except ValidationError as error:
         return _refuse(request, error.messages, record)
-    done = "archived" if archive else "restored from the archive"
-    messages.success(request, f"Record “{record.shown_title}” {done}.")
+    if archive:
+        done = _("Record “%(title)s” archived.")
+    else:
+        done = _("Record “%(title)s” restored from the archive.")
+    messages.success(request, done % {"title": record.shown_title})
     return redirect(record_url(record))
 
 
@@ -177,7 +181,7 @@ def entry_create(request: AuthenticatedHttpRequest, record_id) -> HttpResponse:
     group = None
     if group_id := request.GET.get("group"):
         if not group_id.isdecimal():
-            raise Http404("No such record group.")
+            raise Http404(_("No such record group."))
         group = get_object_or_404(RecordGroup, pk=group_id, is_active=True)
     rich = writes_rich(False, CustomerSettings.for_request(request))
     form = EntryForm(
@@ -198,7 +202,9 @@ def entry_create(request: AuthenticatedHttpRequest, record_id) -> HttpResponse:
         except ValidationError as error:
             show_service_errors(form, error)
         else:
-            messages.success(request, f"Entry “{form.cleaned_data['title']}” added.")
+            messages.success(
+                request, _("Entry “%(title)s” added.") % {"title": form.cleaned_data["title"]}
+            )
             return redirect(record_url(record))
     context = {"form": form, "record": record, "customer": record.customer, "group": group}
     return _render_form(request, "records/entry_form.html", context)
@@ -227,7 +233,9 @@ def entry_edit(request: AuthenticatedHttpRequest, entry_id) -> HttpResponse:
             )
         except ValidationError as error:
             return _refuse(request, error.messages, entry.record)
-        messages.success(request, f"Entry “{form.cleaned_data['title']}” saved.")
+        messages.success(
+            request, _("Entry “%(title)s” saved.") % {"title": form.cleaned_data["title"]}
+        )
         return redirect(record_url(entry.record))
     context = {
         "form": form,
@@ -250,7 +258,8 @@ def entry_delete(request: AuthenticatedHttpRequest, entry_id) -> HttpResponse:
         except ValidationError as error:
             return _refuse(request, error.messages, entry.record)
         # entry_delete refuses an entry that cannot be opened, so its text is there.
-        messages.success(request, f"Entry “{entry.text['title']}” deleted.")  # type: ignore[index]
+        title = entry.text["title"]  # type: ignore[index]
+        messages.success(request, _("Entry “%(title)s” deleted.") % {"title": title})
         return redirect(record_url(entry.record))
     context = {"entry": entry, "record": entry.record, "versions": entry.versions.count()}
     return render(request, "records/entry_confirm_delete.html", context)
@@ -318,8 +327,10 @@ def _group_form(request: AuthenticatedHttpRequest, group: RecordGroup) -> HttpRe
             group = services.record_group_create(**form.group_input())
         else:
             group = services.record_group_update(group=group, **form.group_input())
-        messages.success(
-            request, f"Record group “{group.name}” {'created' if created else 'saved'}."
-        )
+        if created:
+            done = _("Record group “%(name)s” created.")
+        else:
+            done = _("Record group “%(name)s” saved.")
+        messages.success(request, done % {"name": group.name})
         return redirect(reverse("records:groups"))
     return _render_form(request, "records/group_form.html", {"form": form, "group": group})

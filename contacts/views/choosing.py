@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from config.http import AuthenticatedHttpRequest
 from config.replica import reads_from_replica
@@ -39,7 +40,11 @@ def customer_contact_choose(request: AuthenticatedHttpRequest, customer_id) -> H
             except ValidationError as error:
                 messages.error(request, error.messages[0])
             else:
-                messages.success(request, f"{contact.name} added to {customer.name}'s contacts.")
+                messages.success(
+                    request,
+                    _("%(contact)s added to %(customer)s's contacts.")
+                    % {"contact": contact.name, "customer": customer.name},
+                )
         return to_contacts_tab(customer)
     query = request.GET.get("q", "").strip()
     # Contacts already on the profile are found too, and said to be: "no match" for a
@@ -67,8 +72,8 @@ def customer_contact_remove(
         services.customer_contact_remove(customer=customer, contact=link.contact)
         messages.success(
             request,
-            f"{link.contact.name} removed from {customer.name}'s contacts "
-            "(still in the directory).",
+            _("%(contact)s removed from %(customer)s's contacts (still in the directory).")
+            % {"contact": link.contact.name, "customer": customer.name},
         )
         return to_contacts_tab(customer)
     context = {"customer": customer, "contact": link.contact}

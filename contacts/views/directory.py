@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -73,7 +74,9 @@ def category_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         context = {"category_form": form, "customer": customer}
         return render(request, f"{template}#form" if request.htmx else template, context)
     category = form.save()
-    messages.success(request, f"Category {category.name} created. Now add its contacts.")
+    messages.success(
+        request, _("Category %(name)s created. Now add its contacts.") % {"name": category.name}
+    )
     target = with_customer(reverse("contacts:category", args=[category.pk]), customer)
     return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
 

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from config.http import AuthenticatedHttpRequest, local_url
 from config.pagination import KeysetPaginator
@@ -43,7 +44,7 @@ def contact_create(request: AuthenticatedHttpRequest, category_id: int) -> HttpR
             duplicates = list(Contact.objects.possible_duplicates(form.instance)[:5])
         if not duplicates:
             contact = form.save()
-            messages.success(request, f"Contact {contact.name} created.")
+            messages.success(request, _("Contact %(name)s created.") % {"name": contact.name})
             separator = "&" if customer else "?"
             return redirect(f"{target}{separator}page=last#contact-{contact.pk}")
     return category_page(request, category, contact_form=form, duplicates=duplicates)
@@ -63,7 +64,7 @@ def contact_edit(request: AuthenticatedHttpRequest, contact_id: int) -> HttpResp
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, f"Contact {contact.name} saved.")
+        messages.success(request, _("Contact %(name)s saved.") % {"name": contact.name})
         return redirect(back)
     context = {
         "form": form,

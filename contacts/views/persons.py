@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from config.forms import show_service_errors
 from config.http import AuthenticatedHttpRequest
@@ -47,7 +48,11 @@ def person_create(request: AuthenticatedHttpRequest, customer_id) -> HttpRespons
         except ValidationError as error:
             show_service_errors(form, error)
         else:
-            messages.success(request, f"{person.name} added to {customer.name}'s contact persons.")
+            messages.success(
+                request,
+                _("%(person)s added to %(customer)s's contact persons.")
+                % {"person": person.name, "customer": customer.name},
+            )
             return _to_persons_tab(customer.id)
     cancel_url = tab_url(customer.id, "persons")
     context = {"form": form, "customer": customer, "person": None, "cancel_url": cancel_url}
@@ -67,7 +72,7 @@ def person_edit(request: AuthenticatedHttpRequest, person_id) -> HttpResponse:
         except ValidationError as error:
             show_service_errors(form, error)
         else:
-            messages.success(request, f"{person.name} saved.")
+            messages.success(request, _("%(name)s saved.") % {"name": person.name})
             return redirect("contacts:person", person.pk)
     cancel_url = reverse("contacts:person", args=[person.pk])
     context = {
@@ -96,7 +101,7 @@ def person_delete(request: AuthenticatedHttpRequest, person_id) -> HttpResponse:
     person = _get_person(person_id)
     if request.method == "POST":
         services.contact_person_delete(person=person)
-        messages.success(request, f"{person.name} deleted.")
+        messages.success(request, _("%(name)s deleted.") % {"name": person.name})
         return _to_persons_tab(person.customer_id)
     return render(
         request,
@@ -119,7 +124,9 @@ def person_set_primary(request: AuthenticatedHttpRequest, person_id) -> HttpResp
         except ValidationError as error:
             show_service_errors(form, error)
         else:
-            messages.success(request, f"{person.name} is now the primary contact.")
+            messages.success(
+                request, _("%(name)s is now the primary contact.") % {"name": person.name}
+            )
             return _to_persons_tab(person.customer_id)
     context = {"form": form, "person": person, "customer": person.customer}
     return render(request, "contacts/person_set_primary.html", context)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from config.forms import show_service_errors
 from config.pagination import KeysetPaginator
@@ -122,7 +123,8 @@ def _contact_form_page(request, *, person: ContactPerson, form, default_back: st
     if request.method == "POST" and form.is_valid() and permissions_form.is_valid():
         note = _save_contact(request, person, form, permissions_form)
         if note is not None:
-            messages.success(request, " ".join(filter(None, [f"{person.name} saved.", note])))
+            saved = _("%(name)s saved.") % {"name": person.name}
+            messages.success(request, " ".join(filter(None, [saved, note])))
             return redirect(back)
     context = {
         "form": form,
@@ -169,7 +171,7 @@ def contact_delete(request: PortalHttpRequest, person_id) -> HttpResponse:
         raise PermissionDenied("You cannot delete this contact.")
     if request.method == "POST":
         contact_person_delete(person=person)
-        messages.success(request, f"{person.name} deleted.")
+        messages.success(request, _("%(name)s deleted.") % {"name": person.name})
         return redirect("portal:contacts")
     return render(request, "portal/contact_confirm_delete.html", {"person": person})
 
