@@ -162,7 +162,7 @@ def test_an_edit_shows_everywhere_at_once(client):
     client.post(f"/contacts/persons/{person.pk}/edit/", data)
     page = client.get(f"/customers/{person.customer_id}/", {"tab": "persons"}).content.decode()
     assert "Ida Berg" in page
-    assert "Holm" not in page
+    assert "Ida Holm" not in page  # (the signed-in user's random name may hold "Holm")
 
 
 def test_primary_contact_needs_the_typed_word(client):
